@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Installs what the local platform needs, each part only when missing:
+#   npm packages, Kafka's jars (Maven Central), FerretDB (Go module proxy), redis-server (Debian).
+# Usage: deploy/local/install.sh [npm|kafka|ferretdb|redis]...   (no argument: all)
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/config.sh"
+source "$SNE_ROOT/deploy/local/lib.sh"
+
+kafka_lib_dir() { echo "$SNE_CACHE_DIR/kafka-$SNE_KAFKA_VERSION/lib"; }
+ferretdb_bin() { echo "$SNE_CACHE_DIR/ferretdb-$SNE_FERRETDB_VERSION/ferretdb"; }
+
+install_npm() {
+  local stamp="$SNE_ROOT/node_modules/.sne-lock-hash"
+  local hash
+  hash=$(sha256sum "$SNE_ROOT/package-lock.json" | cut -d' ' -f1)
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$hash" ]; then
+    return 0
+  fi
+  log "installing npm packages (npm ci)"
+  (cd "$SNE_ROOT" && npm ci --no-audit --no-fund)
+  echo "$hash" >"$stamp"
+}
+
+install_kafka() {
+  local dir
+  dir=$(kafka_lib_dir)
+  if [ -f "$dir/kafka_2.13-$SNE_KAFKA_VERSION.jar" ]; then
+    return 0
+  fi
+  command -v java >/dev/null || die "java (17 or newer) is needed to run Kafka"
+  command -v mvn >/dev/null || die "mvn is needed to fetch Kafka's jars from Maven Central"
+  log "fetching Apache Kafka $SNE_KAFKA_VERSION jars from Maven Central"
+  rm -rf "$dir.tmp"
+  mvn -q -B -f "$SNE_ROOT/deploy/local/kafka/pom.xml" package \
+    -Dkafka.version="$SNE_KAFKA_VERSION" -Dkafka.lib.dir="$dir.tmp"
+  rm -rf "$dir" && mv "$dir.tmp" "$dir"
+}
+
+# FerretDB's module zip lacks the version file its release build writes, so it is built from a
+# writable copy of the module source with that one file added (go install alone panics at start).
+install_ferretdb() {
+  local bin
+  bin=$(ferretdb_bin)
+  if [ -x "$bin" ]; then
+    return 0
+  fi
+  command -v go >/dev/null || die "go is needed to build FerretDB"
+  log "building FerretDB $SNE_FERRETDB_VERSION from the Go module proxy"
+  local src modcache
+  modcache=$(go env GOMODCACHE)
+  GOFLAGS=-mod=mod go mod download "github.com/FerretDB/FerretDB@$SNE_FERRETDB_VERSION"
+  src=$(mktemp -d)
+  cp -r "$modcache/github.com/!ferret!d!b/!ferret!d!b@$SNE_FERRETDB_VERSION/." "$src/"
+  chmod -R u+w "$src"
+  echo "$SNE_FERRETDB_VERSION" >"$src/build/version/version.txt"
+  mkdir -p "$(dirname "$bin")"
+  (cd "$src" && go build -trimpath -o "$bin.tmp" ./cmd/ferretdb)
+  mv "$bin.tmp" "$bin"
+  rm -rf "$src"
+}
+
+install_redis() {
+  if command -v redis-server >/dev/null; then
+    return 0
+  fi
+  log "installing redis-server from Debian's packages"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends redis-server >/dev/null
+  # Debian starts a system-wide redis on 6379; the platform runs its own, so that one is stopped.
+  if command -v systemctl >/dev/null && systemctl is-active --quiet redis-server 2>/dev/null; then
+    $sudo systemctl disable --now redis-server >/dev/null 2>&1 || true
+  elif command -v service >/dev/null; then
+    $sudo service redis-server stop >/dev/null 2>&1 || true
+  fi
+}
+
+main() {
+  mkdir -p "$SNE_CACHE_DIR"
+  local parts=("$@")
+  [ ${#parts[@]} -gt 0 ] || parts=(npm kafka ferretdb redis)
+  for part in "${parts[@]}"; do
+    case "$part" in
+      npm) install_npm ;;
+      kafka) install_kafka ;;
+      ferretdb) install_ferretdb ;;
+      redis) install_redis ;;
+      *) die "unknown part: $part (npm, kafka, ferretdb, redis)" ;;
+    esac
+  done
+}
+
+# Other scripts source this file for kafka_lib_dir and ferretdb_bin.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  main "$@"
+fi

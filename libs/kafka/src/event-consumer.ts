@@ -1,0 +1,166 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { type CloudEvent, decodeEvent, formatIssues, KafkaHeaders, Topics } from '@sne/contracts';
+import { MetricsService, normalizeCorrelationId, withCorrelationId } from '@sne/platform';
+import type { Consumer, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import { EventPublisher } from './event-publisher';
+import { KAFKA_SETTINGS, type KafkaSettings } from './kafka-settings';
+
+export interface MessageContext {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly attempt: number;
+}
+
+export type EventHandler = (event: CloudEvent, context: MessageContext) => Promise<void>;
+
+export interface ConsumerDefinition {
+  /** Unprefixed group id, e.g. `sne.dispatching`. */
+  readonly groupId: string;
+  /** Unprefixed topic names from `Topics`. */
+  readonly topics: readonly string[];
+  readonly handle: EventHandler;
+  /** Attempts before a failing message goes to the dead-letter topic (default 5). */
+  readonly maxAttempts?: number;
+  readonly fromBeginning?: boolean;
+  /** Backoff between attempts: base × 2^(attempt-1), capped at 10 s (default base 200 ms). */
+  readonly retryBaseMs?: number;
+}
+
+export interface RunningConsumer {
+  stop(): Promise<void>;
+}
+
+function headerText(headers: IHeaders | undefined, name: string): string | undefined {
+  const value = headers?.[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined ? undefined : first.toString();
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs a consumer group whose handler sees only valid events. A message that does not decode or
+ * validate, or whose handler keeps failing, is published to the dead-letter topic with the reason
+ * and its offset committed: a poison message never stalls its partition. Offsets are committed
+ * only after the handler (or the dead-letter write) succeeded: at-least-once.
+ */
+@Injectable()
+export class EventConsumerFactory implements OnModuleDestroy {
+  private readonly logger = new Logger(EventConsumerFactory.name);
+  private readonly running = new Set<Consumer>();
+  private readonly outcomes;
+
+  constructor(
+    private readonly kafka: Kafka,
+    @Inject(KAFKA_SETTINGS) private readonly settings: KafkaSettings,
+    private readonly publisher: EventPublisher,
+    metrics: MetricsService,
+  ) {
+    this.outcomes = metrics.counter(
+      'sne_kafka_messages_consumed_total',
+      'Messages consumed, by topic and outcome (handled, dead-lettered)',
+      ['topic', 'group', 'outcome'],
+    );
+  }
+
+  async start(definition: ConsumerDefinition): Promise<RunningConsumer> {
+    const prefix = this.settings.topicPrefix;
+    const groupId = `${prefix}${definition.groupId}`;
+    const consumer = this.kafka.consumer({
+      groupId,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+      retry: { retries: 10, restartOnFailure: () => Promise.resolve(true) },
+    });
+    await consumer.connect();
+    await consumer.subscribe({
+      topics: definition.topics.map((topic) => `${prefix}${topic}`),
+      fromBeginning: definition.fromBeginning ?? true,
+    });
+    await consumer.run({
+      autoCommit: true,
+      partitionsConsumedConcurrently: 1,
+      eachMessage: async ({ topic, partition, message, heartbeat }) => {
+        const logicalTopic = topic.slice(prefix.length);
+        await this.process(definition, logicalTopic, partition, message, heartbeat);
+      },
+    });
+    this.running.add(consumer);
+    return {
+      stop: async () => {
+        this.running.delete(consumer);
+        await consumer.disconnect();
+      },
+    };
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all([...this.running].map((consumer) => consumer.disconnect()));
+    this.running.clear();
+  }
+
+  private async process(
+    definition: ConsumerDefinition,
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    heartbeat: () => Promise<void>,
+  ): Promise<void> {
+    const correlationId = normalizeCorrelationId(headerText(message.headers, KafkaHeaders.CorrelationId));
+    await withCorrelationId(correlationId, async () => {
+      const decoded = decodeEvent(message.value);
+      if (!decoded.ok) {
+        await this.deadLetter(definition, topic, partition, message, `invalid event: ${formatIssues(decoded.issues)}`);
+        return;
+      }
+      const maxAttempts = definition.maxAttempts ?? 5;
+      const base = definition.retryBaseMs ?? 200;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await definition.handle(decoded.value, { topic, partition, offset: message.offset, attempt });
+          this.outcomes.inc({ topic, group: definition.groupId, outcome: 'handled' });
+          return;
+        } catch (error) {
+          const reason = (error as Error).message;
+          if (attempt >= maxAttempts) {
+            await this.deadLetter(definition, topic, partition, message, `handler failed ${attempt} times: ${reason}`);
+            return;
+          }
+          this.logger.warn({ msg: 'handler failed, retrying', topic, partition, offset: message.offset, attempt, reason });
+          await sleep(Math.min(base * 2 ** (attempt - 1), 10_000));
+          await heartbeat();
+        }
+      }
+    });
+  }
+
+  private async deadLetter(
+    definition: ConsumerDefinition,
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    reason: string,
+  ): Promise<void> {
+    const headers: Record<string, string> = {};
+    for (const name of Object.keys(message.headers ?? {})) {
+      const value = headerText(message.headers, name);
+      if (value !== undefined) headers[name] = value;
+    }
+    Object.assign(headers, {
+      [KafkaHeaders.DeadLetterReason]: reason.slice(0, 2_000),
+      [KafkaHeaders.DeadLetterTopic]: topic,
+      [KafkaHeaders.DeadLetterPartition]: String(partition),
+      [KafkaHeaders.DeadLetterOffset]: message.offset,
+      [KafkaHeaders.DeadLetterConsumerGroup]: definition.groupId,
+      [KafkaHeaders.DeadLetterFailedAt]: new Date().toISOString(),
+    });
+    // If this write fails the error propagates, the offset is not committed and the message is
+    // consumed again: a message is never dropped.
+    await this.publisher.send(Topics.DeadLetter, [
+      { key: message.key?.toString() ?? null, value: message.value ?? Buffer.alloc(0), headers },
+    ]);
+    this.outcomes.inc({ topic, group: definition.groupId, outcome: 'dead-lettered' });
+    this.logger.error({ msg: 'message dead-lettered', topic, partition, offset: message.offset, reason });
+  }
+}

@@ -1,0 +1,5 @@
+export * from './kafka-settings';
+export * from './kafka.module';
+export * from './event-publisher';
+export * from './event-consumer';
+export * from './topic-admin';

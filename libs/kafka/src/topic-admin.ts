@@ -1,0 +1,87 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import type { Admin, Kafka } from 'kafkajs';
+import { KAFKA_SETTINGS, type KafkaSettings } from './kafka-settings';
+
+export interface TopicToEnsure {
+  readonly name: string;
+  readonly partitions: number;
+  readonly retentionDays?: number;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Topic creation and cluster probes, through one long-lived admin client. */
+@Injectable()
+export class TopicAdmin implements OnModuleDestroy {
+  private readonly logger = new Logger(TopicAdmin.name);
+  private admin: Admin | undefined;
+  private connecting: Promise<Admin> | undefined;
+
+  constructor(
+    private readonly kafka: Kafka,
+    @Inject(KAFKA_SETTINGS) private readonly settings: KafkaSettings,
+  ) {}
+
+  topic(name: string): string {
+    return `${this.settings.topicPrefix}${name}`;
+  }
+
+  /** Creates the missing topics (prefixed); existing ones are left as they are. */
+  async ensureTopics(topics: readonly TopicToEnsure[]): Promise<string[]> {
+    const admin = await this.client();
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((topic) => !existing.has(this.topic(topic.name)));
+    if (missing.length === 0) {
+      return [];
+    }
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((topic) => ({
+        topic: this.topic(topic.name),
+        numPartitions: topic.partitions,
+        configEntries: topic.retentionDays
+          ? [{ name: 'retention.ms', value: String(topic.retentionDays * DAY_MS) }]
+          : [],
+      })),
+    });
+    const created = missing.map((topic) => this.topic(topic.name));
+    this.logger.log({ msg: 'topics created', topics: created });
+    return created;
+  }
+
+  /** Resolves when a broker answers a metadata request. */
+  async probe(): Promise<void> {
+    try {
+      const admin = await this.client();
+      await admin.describeCluster();
+    } catch (error) {
+      await this.reset();
+      throw error;
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.reset();
+  }
+
+  private async client(): Promise<Admin> {
+    if (this.admin) {
+      return this.admin;
+    }
+    this.connecting ??= (async () => {
+      const admin = this.kafka.admin({ retry: { retries: 1 } });
+      await admin.connect();
+      this.admin = admin;
+      return admin;
+    })().finally(() => {
+      this.connecting = undefined;
+    });
+    return this.connecting;
+  }
+
+  private async reset(): Promise<void> {
+    const admin = this.admin;
+    this.admin = undefined;
+    await admin?.disconnect().catch(() => undefined);
+  }
+}

@@ -1,0 +1,48 @@
+import { cleanEnv, type CleanedEnv, EnvError, EnvMissingError } from 'envalid';
+
+export interface ConfigIssue {
+  readonly variable: string;
+  readonly problem: string;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly appName: string,
+    readonly issues: readonly ConfigIssue[],
+  ) {
+    super(
+      `${appName}: invalid configuration\n` +
+        issues.map((issue) => `  - ${issue.variable}: ${issue.problem}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Validates the environment once, at boot. Every problem is collected (not only the first), so the
+ * operator fixes them in one go.
+ */
+export function loadConfig<S extends object>(
+  appName: string,
+  spec: S,
+  env: Record<string, string | undefined> = process.env,
+): Readonly<CleanedEnv<S>> {
+  const issues: ConfigIssue[] = [];
+  const config = cleanEnv(env, spec as never, {
+    reporter: ({ errors }) => {
+      for (const [variable, error] of Object.entries(errors)) {
+        const problem =
+          error instanceof EnvMissingError
+            ? 'is required and not set'
+            : error instanceof EnvError
+              ? `invalid value: ${error.message}`
+              : String((error as Error | undefined)?.message ?? error);
+        issues.push({ variable, problem });
+      }
+    },
+  });
+  if (issues.length > 0) {
+    throw new ConfigError(appName, issues);
+  }
+  return config as Readonly<CleanedEnv<S>>;
+}

@@ -1,0 +1,46 @@
+import { type DynamicModule, Global, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { LoggerModule } from 'nestjs-pino';
+import { HealthController } from './health/health.controller';
+import { ReadinessRegistry } from './health/readiness.registry';
+import { CorrelationMiddleware } from './logging/correlation.middleware';
+import { loggerOptions } from './logging/logger-options';
+import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
+import { MetricsController } from './metrics/metrics.controller';
+import { MetricsService } from './metrics/metrics.service';
+
+export interface PlatformOptions {
+  readonly appName: string;
+  readonly logLevel: string;
+}
+
+export const APP_NAME = Symbol('APP_NAME');
+
+/**
+ * What every app has: JSON logs with correlation ids, Prometheus metrics, liveness and readiness.
+ * Global, so infrastructure modules can register their readiness checks and metrics.
+ */
+@Global()
+@Module({})
+export class PlatformModule implements NestModule {
+  static forRoot(options: PlatformOptions): DynamicModule {
+    return {
+      module: PlatformModule,
+      imports: [
+        LoggerModule.forRoot(loggerOptions(options.appName, options.logLevel)),
+        TerminusModule.forRoot({ logger: false }),
+      ],
+      controllers: [HealthController, MetricsController],
+      providers: [
+        { provide: APP_NAME, useValue: options.appName },
+        { provide: MetricsService, useFactory: () => new MetricsService(options.appName) },
+        ReadinessRegistry,
+      ],
+      exports: [APP_NAME, MetricsService, ReadinessRegistry],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(CorrelationMiddleware, HttpMetricsMiddleware).forRoutes('*path');
+  }
+}

@@ -1,0 +1,127 @@
+import { type DynamicModule, Injectable, Module, type OnModuleDestroy, type OnModuleInit, Inject } from '@nestjs/common';
+import { ReadinessRegistry } from '@sne/platform';
+import { Queue, Worker, type Processor, type QueueOptions, type WorkerOptions } from 'bullmq';
+import { Redis, type RedisOptions } from 'ioredis';
+
+export interface RedisSettings {
+  readonly url: string;
+  /** Prefix of every BullMQ key: isolates test runs and apps sharing one Redis. */
+  readonly prefix: string;
+}
+
+export interface RedisEnv {
+  readonly REDIS_URL: string;
+  readonly TOPIC_PREFIX?: string;
+}
+
+export function redisSettingsFrom(env: RedisEnv): RedisSettings {
+  return { url: env.REDIS_URL, prefix: `${env.TOPIC_PREFIX ?? ''}sne` };
+}
+
+const REDIS_SETTINGS = Symbol('REDIS_SETTINGS');
+
+function connectionOptions(url: string): RedisOptions {
+  const parsed = new URL(url);
+  return {
+    host: parsed.hostname,
+    port: Number(parsed.port || 6379),
+    ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
+    ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
+    db: parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : 0,
+    ...(parsed.protocol === 'rediss:' ? { tls: {} } : {}),
+    // BullMQ workers block on Redis; they must wait for a reconnection rather than fail a command.
+    maxRetriesPerRequest: null,
+    retryStrategy: (times: number) => Math.min(200 * times, 5_000),
+  };
+}
+
+/**
+ * Creates BullMQ queues and workers on the app's Redis and closes them at shutdown. Queues get the
+ * platform's defaults: failed jobs kept for inspection, completed ones trimmed.
+ */
+@Injectable()
+export class QueueFactory implements OnModuleDestroy {
+  private readonly closables: Array<{ close(): Promise<void> }> = [];
+
+  constructor(@Inject(REDIS_SETTINGS) private readonly settings: RedisSettings) {}
+
+  queue<T = unknown>(name: string, options: Partial<QueueOptions> = {}): Queue<T> {
+    const queue = new Queue<T>(name, {
+      connection: connectionOptions(this.settings.url),
+      prefix: this.settings.prefix,
+      defaultJobOptions: {
+        attempts: 8,
+        backoff: { type: 'exponential', delay: 1_000 },
+        removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 },
+        removeOnFail: false,
+      },
+      ...options,
+    });
+    this.closables.push(queue);
+    return queue;
+  }
+
+  worker<T = unknown, R = unknown>(
+    name: string,
+    processor: Processor<T, R>,
+    options: Partial<WorkerOptions> = {},
+  ): Worker<T, R> {
+    const worker = new Worker<T, R>(name, processor, {
+      connection: connectionOptions(this.settings.url),
+      prefix: this.settings.prefix,
+      concurrency: 4,
+      ...options,
+    });
+    this.closables.push(worker);
+    return worker;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all(this.closables.splice(0).map((closable) => closable.close()));
+  }
+}
+
+@Module({})
+export class QueuesModule implements OnModuleInit, OnModuleDestroy {
+  private probeClient: Redis | undefined;
+
+  constructor(
+    private readonly readiness: ReadinessRegistry,
+    @Inject(REDIS_SETTINGS) private readonly settings: RedisSettings,
+  ) {}
+
+  static forRoot(settings: RedisSettings): DynamicModule {
+    return {
+      module: QueuesModule,
+      global: true,
+      providers: [{ provide: REDIS_SETTINGS, useValue: settings }, QueueFactory],
+      exports: [QueueFactory],
+    };
+  }
+
+  onModuleInit(): void {
+    // A separate client without an offline queue: a ping fails at once while Redis is down
+    // instead of waiting for the reconnection like the workers do.
+    this.probeClient = new Redis({
+      ...connectionOptions(this.settings.url),
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+      lazyConnect: false,
+    });
+    this.probeClient.on('error', () => undefined);
+    this.readiness.register({
+      name: 'redis',
+      check: async () => {
+        const client = this.probeClient;
+        if (!client || client.status !== 'ready') {
+          throw new Error(`redis connection is ${client?.status ?? 'absent'}`);
+        }
+        await client.ping();
+      },
+    });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.probeClient?.disconnect();
+  }
+}

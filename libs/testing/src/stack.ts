@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto';
+import { Socket } from 'node:net';
+
+/**
+ * Where the real servers of deploy/local listen. Defaults match deploy/local/config.sh; the same
+ * environment variables override both.
+ */
+export interface TestStack {
+  readonly kafkaBrokers: string[];
+  readonly mongoUri: string;
+  readonly redisUrl: string;
+  readonly smtpUrl: string;
+  readonly smppUrl: string;
+  readonly smtpSinkApiUrl: string;
+  readonly smppSinkApiUrl: string;
+}
+
+export function testStack(env: NodeJS.ProcessEnv = process.env): TestStack {
+  return {
+    kafkaBrokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
+    mongoUri: env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/',
+    redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    smtpUrl: env.SMTP_URL ?? 'smtp://127.0.0.1:2525',
+    smppUrl: env.SMPP_URL ?? 'smpp://127.0.0.1:2775',
+    smtpSinkApiUrl: env.SMTP_SINK_API_URL ?? 'http://127.0.0.1:8025',
+    smppSinkApiUrl: env.SMPP_SINK_API_URL ?? 'http://127.0.0.1:8026',
+  };
+}
+
+/** Resolves true when something accepts TCP connections at host:port. */
+export function isListening(host: string, port: number, timeoutMs = 1_000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = new Socket();
+    const done = (result: boolean) => {
+      socket.destroy();
+      resolve(result);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('error', () => done(false));
+    socket.connect(port, host, () => done(true));
+  });
+}
+
+export function hostPort(url: string): { host: string; port: number } {
+  if (!url.includes('://')) {
+    const [host, port] = url.split(':');
+    return { host: host ?? '127.0.0.1', port: Number(port) };
+  }
+  const parsed = new URL(url);
+  return { host: parsed.hostname, port: Number(parsed.port) };
+}
+
+/**
+ * Names that keep one test file's data apart from every other's on the shared servers: its own
+ * MongoDB database, topic and consumer-group prefix, and BullMQ key prefix.
+ */
+export interface Isolation {
+  readonly id: string;
+  readonly database: string;
+  readonly topicPrefix: string;
+}
+
+export function isolate(label: string): Isolation {
+  const slug = label
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 24);
+  const id = `${slug}-${randomBytes(4).toString('hex')}`;
+  return { id, database: `test-${id}`, topicPrefix: `test.${id}.` };
+}
