@@ -19,7 +19,16 @@ export interface TopicSpec {
   readonly description: string;
   /** The message key, which fixes ordering: events with the same key stay in order. */
   readonly key: string;
+  readonly producers: readonly AppName[];
+  readonly consumers: readonly AppName[];
 }
+
+export type AppName =
+  | 'registration'
+  | 'dispatching'
+  | 'renewal-notices'
+  | 'document-ingestion'
+  | 'console';
 
 export const TOPIC_SPECS: readonly TopicSpec[] = [
   {
@@ -29,6 +38,8 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
     description:
       'Demand lifecycle events (state-carried: each holds the full demand and its version).',
     key: 'numeroUnique (or the draft id before a number exists)',
+    producers: ['registration'],
+    consumers: ['dispatching', 'renewal-notices', 'document-ingestion'],
   },
   {
     name: Topics.DocumentEvents,
@@ -36,6 +47,8 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
     retentionDays: 30,
     description: 'Supporting-document events (uploaded, classified, quarantined, restored).',
     key: 'numeroUnique of the demand the document belongs to',
+    producers: ['document-ingestion'],
+    consumers: ['dispatching'],
   },
   {
     name: Topics.NoticeEvents,
@@ -43,6 +56,8 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
     retentionDays: 30,
     description: 'Renewal notices sent (channel, date) and their delivery outcome.',
     key: 'numeroUnique',
+    producers: ['renewal-notices'],
+    consumers: ['registration'],
   },
   {
     name: Topics.RegistrationCommands,
@@ -50,6 +65,8 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
     retentionDays: 7,
     description: 'Commands to the registration app (e.g. radiate for non-renewal).',
     key: 'numeroUnique',
+    producers: ['renewal-notices'],
+    consumers: ['registration'],
   },
   {
     name: Topics.DeadLetter,
@@ -58,6 +75,8 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
     description:
       'Messages a consumer could not process, with the reason, the source topic, partition and offset.',
     key: 'the original message key',
+    producers: ['registration', 'dispatching', 'renewal-notices', 'document-ingestion'],
+    consumers: ['console'],
   },
 ];
 

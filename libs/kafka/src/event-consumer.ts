@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { type CloudEvent, decodeEvent, formatIssues, KafkaHeaders, Topics } from '@sne/contracts';
 import { MetricsService, normalizeCorrelationId, withCorrelationId } from '@sne/platform';
-import type { Consumer, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import { type Consumer, type IHeaders, Kafka, type KafkaMessage } from 'kafkajs';
 import { EventPublisher } from './event-publisher';
 import { KAFKA_SETTINGS, type KafkaSettings } from './kafka-settings';
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { type CloudEvent, encodeEvent } from '@sne/contracts';
 import { MetricsService } from '@sne/platform';
-import { CompressionTypes, type Kafka, type Producer } from 'kafkajs';
+import { CompressionTypes, Kafka, type Producer } from 'kafkajs';
 import { KAFKA_SETTINGS, type KafkaSettings } from './kafka-settings';
 
 export interface RawMessage {

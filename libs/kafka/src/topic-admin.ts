@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import type { Admin, Kafka } from 'kafkajs';
+import { type Admin, Kafka } from 'kafkajs';
 import { KAFKA_SETTINGS, type KafkaSettings } from './kafka-settings';
 
 export interface TopicToEnsure {

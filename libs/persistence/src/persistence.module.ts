@@ -1,6 +1,6 @@
 import { type DynamicModule, Inject, Logger, Module, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { ReadinessRegistry } from '@sne/platform';
-import mongoose, { Connection } from 'mongoose';
+import { type Connection, createConnection } from 'mongoose';
 
 export interface MongoSettings {
   readonly uri: string;
@@ -19,6 +19,9 @@ export function mongoSettingsFrom(env: MongoEnv, appName: string): MongoSettings
 
 const MONGO_SETTINGS = Symbol('MONGO_SETTINGS');
 
+/** Injection token of the app's mongoose connection: `@Inject(MONGO_CONNECTION) connection: Connection`. */
+export const MONGO_CONNECTION = Symbol('MONGO_CONNECTION');
+
 /**
  * One mongoose connection per app. The code never uses multi-document transactions, change
  * streams or $lookup, so it runs the same on FerretDB and on a MongoDB replica set.
@@ -28,7 +31,7 @@ export class PersistenceModule implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(PersistenceModule.name);
 
   constructor(
-    private readonly connection: Connection,
+    @Inject(MONGO_CONNECTION) private readonly connection: Connection,
     private readonly readiness: ReadinessRegistry,
     @Inject(MONGO_SETTINGS) private readonly settings: MongoSettings,
   ) {}
@@ -40,9 +43,9 @@ export class PersistenceModule implements OnModuleInit, OnModuleDestroy {
       providers: [
         { provide: MONGO_SETTINGS, useValue: settings },
         {
-          provide: Connection,
+          provide: MONGO_CONNECTION,
           useFactory: () =>
-            mongoose.createConnection(settings.uri, {
+            createConnection(settings.uri, {
               dbName: settings.database,
               serverSelectionTimeoutMS: 5_000,
               // Mongoose must not wait for a lost server forever: fail the operation, let the
@@ -52,7 +55,7 @@ export class PersistenceModule implements OnModuleInit, OnModuleDestroy {
             }),
         },
       ],
-      exports: [Connection],
+      exports: [MONGO_CONNECTION],
     };
   }
 

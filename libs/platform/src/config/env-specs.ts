@@ -77,6 +77,7 @@ export const smppEnv = {
   SMPP_URL: urlWithScheme(['smpp', 'ssmpp'])({ devDefault: 'smpp://127.0.0.1:2775' }),
   SMPP_SYSTEM_ID: str({ devDefault: 'sne' }),
   SMPP_PASSWORD: str({ devDefault: 'sne' }),
+  SMPP_SENDER: str({ default: 'DemLogSoc', desc: 'Alphanumeric sender id (11 characters at most)' }),
 };
 
 export const portalEnv = {

@@ -28,7 +28,10 @@ export function loadConfig<S extends object>(
   env: Record<string, string | undefined> = process.env,
 ): Readonly<CleanedEnv<S>> {
   const issues: ConfigIssue[] = [];
-  const config = cleanEnv(env, spec as never, {
+  // envalid takes an unset NODE_ENV for production; ours means development (the images set
+  // NODE_ENV=production), so the local defaults apply on a developer's machine.
+  const withMode = { ...env, NODE_ENV: env.NODE_ENV || 'development' };
+  const config = cleanEnv(withMode, spec as never, {
     reporter: ({ errors }) => {
       for (const [variable, error] of Object.entries(errors)) {
         const problem =

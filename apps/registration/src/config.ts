@@ -1,0 +1,17 @@
+import { coreEnv, httpPort, kafkaEnv, loadConfig, mongoEnv } from '@sne/platform';
+import type { CleanedEnv } from 'envalid';
+
+export const APP_NAME = 'registration';
+
+export const registrationEnv = {
+  ...coreEnv,
+  ...httpPort(3001),
+  ...kafkaEnv,
+  ...mongoEnv,
+};
+
+export type RegistrationConfig = Readonly<CleanedEnv<typeof registrationEnv>>;
+
+export function loadRegistrationConfig(env?: Record<string, string | undefined>): RegistrationConfig {
+  return loadConfig(APP_NAME, registrationEnv, env);
+}

@@ -1,0 +1,120 @@
+import { Test, type TestingModule } from '@nestjs/testing';
+import { type CloudEvent, DemandEventTypes, KafkaHeaders, Topics } from '@sne/contracts';
+import { currentCorrelationId, PlatformModule } from '@sne/platform';
+import { factory, isolate, TestKafka, testStack, waitFor } from '@sne/testing';
+import { EventConsumerFactory } from './event-consumer';
+import { EventPublisher } from './event-publisher';
+import { KafkaModule } from './kafka.module';
+
+describe(EventConsumerFactory.name, () => {
+  const isolation = isolate('event-consumer');
+  const kafka = new TestKafka(isolation.topicPrefix);
+  let moduleRef: TestingModule;
+  let publisher: EventPublisher;
+  let consumers: EventConsumerFactory;
+
+  beforeAll(async () => {
+    await kafka.createPlatformTopics();
+    moduleRef = await Test.createTestingModule({
+      imports: [
+        PlatformModule.forRoot({ appName: 'test', logLevel: 'silent' }),
+        KafkaModule.forRoot({
+          brokers: testStack().kafkaBrokers,
+          clientId: 'event-consumer-test',
+          ssl: false,
+          topicPrefix: isolation.topicPrefix,
+        }),
+      ],
+    }).compile();
+    await moduleRef.init();
+    publisher = moduleRef.get(EventPublisher);
+    consumers = moduleRef.get(EventConsumerFactory);
+  });
+
+  afterAll(async () => {
+    await moduleRef.close();
+    await kafka.cleanup();
+  });
+
+  it('hands valid events to the handler with their correlation id, in order per demand', async () => {
+    const received: Array<{ event: CloudEvent; correlationId: string | undefined }> = [];
+    const consumer = await consumers.start({
+      groupId: 'sne.test.ordered',
+      topics: [Topics.DemandEvents],
+      handle: (event) => {
+        received.push({ event, correlationId: currentCorrelationId() });
+        return Promise.resolve();
+      },
+    });
+    const demand = factory.demand();
+    const events = [1, 2, 3].map((version) =>
+      factory.demandEvent(DemandEventTypes.Updated, { ...demand, version }, { correlationId: `corr-${version}` }),
+    );
+    await publisher.publish(Topics.DemandEvents, ...events);
+    await waitFor(() => received.length >= 3, { description: 'three events handled' });
+    expect(received.map((entry) => entry.event.demandversion)).toEqual([1, 2, 3]);
+    expect(received.map((entry) => entry.correlationId)).toEqual(['corr-1', 'corr-2', 'corr-3']);
+    expect(received[0]?.event).toEqual(events[0]);
+    await consumer.stop();
+  });
+
+  it('sends a message that is not a valid event to the dead-letter topic and goes on', async () => {
+    const deadLetters = await kafka.collect(Topics.DeadLetter);
+    const handled: string[] = [];
+    const consumer = await consumers.start({
+      groupId: 'sne.test.poison',
+      topics: [Topics.DocumentEvents],
+      handle: (event) => {
+        handled.push(event.subject);
+        return Promise.resolve();
+      },
+    });
+    const good = {
+      ...factory.demandEvent(),
+      type: 'sne.document.added.v1',
+      subject: '057 1215 000001 10691',
+      data: { documentId: 'd1', numeroUnique: '057 1215 000001 10691', category: 'IDD', documentType: 'CID', sensitive: true },
+    } as CloudEvent;
+    // Same key, so the poison message sits in the same partition before the good one.
+    await publisher.send(Topics.DocumentEvents, [
+      { key: good.subject, value: Buffer.from('{"specversion":"1.0"'), headers: { 'correlation-id': 'poison-1' } },
+    ]);
+    await publisher.publish(Topics.DocumentEvents, good);
+
+    await waitFor(() => handled.includes(good.subject), { description: 'the good event after the poison one' });
+    const [dead] = await deadLetters.waitForCount(1);
+    const header = (name: string) => dead?.headers?.[name]?.toString();
+    expect(header(KafkaHeaders.DeadLetterReason)).toMatch(/^invalid event: \/: not JSON/);
+    expect(header(KafkaHeaders.DeadLetterTopic)).toBe(Topics.DocumentEvents);
+    expect(header(KafkaHeaders.DeadLetterConsumerGroup)).toBe('sne.test.poison');
+    expect(header(KafkaHeaders.CorrelationId)).toBe('poison-1');
+    expect(dead?.value?.toString()).toBe('{"specversion":"1.0"');
+    await consumer.stop();
+  });
+
+  it('retries a failing handler, then dead-letters the event without blocking the next one', async () => {
+    const deadLetters = await kafka.collect(Topics.DeadLetter);
+    const before = deadLetters.messages.length;
+    const attempts = new Map<string, number>();
+    const demand = factory.demand();
+    const failing = factory.demandEvent(DemandEventTypes.Updated, { ...demand, version: 7 });
+    const next = factory.demandEvent(DemandEventTypes.Updated, { ...demand, version: 8 });
+    const consumer = await consumers.start({
+      groupId: 'sne.test.failing',
+      topics: [Topics.DemandEvents],
+      maxAttempts: 3,
+      retryBaseMs: 10,
+      handle: (event) => {
+        attempts.set(event.id, (attempts.get(event.id) ?? 0) + 1);
+        return event.id === failing.id ? Promise.reject(new Error('projection store refused')) : Promise.resolve();
+      },
+    });
+    await publisher.publish(Topics.DemandEvents, failing, next);
+    await waitFor(() => attempts.get(next.id) === 1, { description: 'the next event handled' });
+    expect(attempts.get(failing.id)).toBe(3);
+    const dead = (await deadLetters.waitForCount(before + 1)).slice(before);
+    const reasons = dead.map((message) => message.headers?.[KafkaHeaders.DeadLetterReason]?.toString());
+    expect(reasons).toContain('handler failed 3 times: projection store refused');
+    await consumer.stop();
+  });
+});

@@ -1,0 +1,63 @@
+import { coreEnv, httpPort, kafkaEnv, mongoEnv, redisEnv } from './env-specs';
+import { ConfigError, loadConfig } from './load-config';
+
+const spec = { ...coreEnv, ...httpPort(3001), ...kafkaEnv, ...mongoEnv, ...redisEnv };
+
+describe('loadConfig', () => {
+  it('uses the local defaults outside production', () => {
+    const config = loadConfig('registration', spec, {});
+    expect(config.KAFKA_BROKERS).toEqual(['127.0.0.1:9092']);
+    expect(config.MONGODB_URI).toBe('mongodb://127.0.0.1:27017/');
+    expect(config.HTTP_PORT).toBe(3001);
+    expect(config.NODE_ENV).toBe('development');
+  });
+
+  it('lists every problem at once', () => {
+    const attempt = () =>
+      loadConfig('registration', spec, {
+        HTTP_PORT: 'eighty',
+        KAFKA_BROKERS: 'kafka without port',
+        MONGODB_URI: 'postgres://db',
+        LOG_LEVEL: 'loud',
+      });
+    expect(attempt).toThrow(ConfigError);
+    try {
+      attempt();
+    } catch (error) {
+      const issues = (error as ConfigError).issues;
+      expect(issues.map((issue) => issue.variable).sort()).toEqual([
+        'HTTP_PORT',
+        'KAFKA_BROKERS',
+        'LOG_LEVEL',
+        'MONGODB_URI',
+      ]);
+      expect(issues.find((issue) => issue.variable === 'KAFKA_BROKERS')?.problem).toContain(
+        'comma-separated list of host:port',
+      );
+      expect(issues.find((issue) => issue.variable === 'MONGODB_URI')?.problem).toContain(
+        'mongodb or mongodb+srv URL',
+      );
+      expect((error as Error).message).toContain('registration: invalid configuration');
+    }
+  });
+
+  it('requires every connection setting in production', () => {
+    try {
+      loadConfig('registration', spec, { NODE_ENV: 'production' });
+      throw new Error('expected a ConfigError');
+    } catch (error) {
+      expect((error as ConfigError).issues).toEqual(
+        expect.arrayContaining([
+          { variable: 'KAFKA_BROKERS', problem: 'is required and not set' },
+          { variable: 'MONGODB_URI', problem: 'is required and not set' },
+          { variable: 'REDIS_URL', problem: 'is required and not set' },
+        ]),
+      );
+    }
+  });
+
+  it('parses a broker list', () => {
+    const config = loadConfig('x', spec, { KAFKA_BROKERS: 'k1:9092, k2:9092' });
+    expect(config.KAFKA_BROKERS).toEqual(['k1:9092', 'k2:9092']);
+  });
+});

@@ -1,0 +1,7 @@
+export * from './stack';
+export * from './wait-for';
+export * from './fixtures';
+export * from './kafka';
+export * from './app-env';
+export * from './sinks';
+export * from './processes';

@@ -1,0 +1,2 @@
+// End-to-end tests start apps and servers.
+jest.setTimeout(180_000);

@@ -1,0 +1,2 @@
+// Real servers answer in milliseconds, but a consumer-group rebalance takes seconds.
+jest.setTimeout(60_000);
