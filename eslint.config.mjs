@@ -11,7 +11,10 @@ export default tseslint.config(
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/explicit-module-boundary-types': 'off',
       '@typescript-eslint/no-extraneous-class': 'off',
@@ -22,7 +25,17 @@ export default tseslint.config(
     },
   },
   {
-    files: ['libs/platform/src/config/**', 'libs/testing/src/**', 'tools/**', 'scripts/**', 'bench/**', '**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'jest.config.ts'],
+    files: [
+      'libs/platform/src/config/**',
+      'libs/testing/src/**',
+      'tools/**',
+      'scripts/**',
+      'bench/**',
+      '**/*.spec.ts',
+      '**/*.int-spec.ts',
+      '**/*.e2e-spec.ts',
+      'jest.config.ts',
+    ],
     rules: { 'no-restricted-properties': 'off' },
   },
   {

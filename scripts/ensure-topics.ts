@@ -11,7 +11,11 @@ import { Kafka, logLevel } from 'kafkajs';
 async function main(): Promise<void> {
   const config = loadConfig('ensure-topics', kafkaEnv);
   const settings = kafkaSettingsFrom(config, 'ensure-topics');
-  const kafka = new Kafka({ clientId: settings.clientId, brokers: [...settings.brokers], logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: settings.clientId,
+    brokers: [...settings.brokers],
+    logLevel: logLevel.NOTHING,
+  });
   const admin = new TopicAdmin(kafka, settings);
   try {
     const created = await admin.ensureTopics(TOPIC_SPECS);

@@ -34,7 +34,10 @@ function messageOf(entry: EventCatalogEntry): Record<string, unknown> {
     headers: {
       type: 'object',
       properties: {
-        [KafkaHeaders.ContentType]: { type: 'string', const: 'application/cloudevents+json; charset=utf-8' },
+        [KafkaHeaders.ContentType]: {
+          type: 'string',
+          const: 'application/cloudevents+json; charset=utf-8',
+        },
         [KafkaHeaders.CorrelationId]: { type: 'string' },
         [KafkaHeaders.EventType]: { type: 'string', const: entry.type },
       },
@@ -93,7 +96,11 @@ export function buildAsyncApi(): Record<string, unknown> {
     },
     defaultContentType: 'application/cloudevents+json',
     servers: {
-      local: { host: '127.0.0.1:9092', protocol: 'kafka', description: 'deploy/local single-node broker' },
+      local: {
+        host: '127.0.0.1:9092',
+        protocol: 'kafka',
+        description: 'deploy/local single-node broker',
+      },
       production: {
         host: '{bootstrap}',
         protocol: 'kafka-secure',
@@ -119,7 +126,9 @@ function main(): void {
       committed = '';
     }
     if (committed !== rendered) {
-      process.stderr.write('docs/asyncapi.yaml is stale: run `npm run asyncapi:generate` and commit it.\n');
+      process.stderr.write(
+        'docs/asyncapi.yaml is stale: run `npm run asyncapi:generate` and commit it.\n',
+      );
       process.exit(1);
     }
     process.stdout.write('docs/asyncapi.yaml is up to date\n');

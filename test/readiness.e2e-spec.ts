@@ -40,26 +40,40 @@ describe('readiness', () => {
       return result.status === 200 && result;
     });
     expect(status).toBe(200);
-    expect(Object.keys(body.info ?? {}).sort()).toEqual(['kafka', 'mongodb', 'redis', 'smpp', 'smtp']);
+    expect(Object.keys(body.info ?? {}).sort()).toEqual([
+      'kafka',
+      'mongodb',
+      'redis',
+      'smpp',
+      'smtp',
+    ]);
   });
 
   it('turns not ready with the reason when Redis stops, and recovers without a restart', async () => {
     await redis?.stop();
-    const down = await waitFor(async () => {
-      const result = await ready();
-      return result.status === 503 && result;
-    }, { description: 'readiness to turn 503' });
+    const down = await waitFor(
+      async () => {
+        const result = await ready();
+        return result.status === 503 && result;
+      },
+      { description: 'readiness to turn 503' },
+    );
     expect(down.body.error?.redis?.status).toBe('down');
-    expect(down.body.error?.redis?.message).toMatch(/redis connection is|ECONNREFUSED|Connection is closed/);
+    expect(down.body.error?.redis?.message).toMatch(
+      /redis connection is|ECONNREFUSED|Connection is closed/,
+    );
     expect(down.body.info?.kafka?.status).toBe('up');
     const live = await fetch(`${baseUrl}/health/live`);
     expect(live.status).toBe(200);
 
     await redis.start();
-    const up = await waitFor(async () => {
-      const result = await ready();
-      return result.status === 200 && result;
-    }, { timeoutMs: 30_000, description: 'readiness to recover' });
+    const up = await waitFor(
+      async () => {
+        const result = await ready();
+        return result.status === 200 && result;
+      },
+      { timeoutMs: 30_000, description: 'readiness to recover' },
+    );
     expect(up.body.info?.redis?.status).toBe('up');
   });
 });

@@ -96,7 +96,10 @@ class SmokeNoticeService implements OnApplicationBootstrap {
     );
     await this.queue.add(
       'notice',
-      { numeroUnique: demand.numeroUnique, correlationId: currentCorrelationId() ?? event.correlationid },
+      {
+        numeroUnique: demand.numeroUnique,
+        correlationId: currentCorrelationId() ?? event.correlationid,
+      },
       { jobId: `notice:${demand.numeroUnique}:${demand.version}` },
     );
   }
@@ -117,7 +120,12 @@ class SmokeNoticeService implements OnApplicationBootstrap {
 
 const platform = (appName: string) => PlatformModule.forRoot({ appName, logLevel: 'silent' });
 const kafkaFor = (clientId: string) =>
-  KafkaModule.forRoot({ brokers: stack.kafkaBrokers, clientId, ssl: false, topicPrefix: isolation.topicPrefix });
+  KafkaModule.forRoot({
+    brokers: stack.kafkaBrokers,
+    clientId,
+    ssl: false,
+    topicPrefix: isolation.topicPrefix,
+  });
 
 @Module({
   imports: [
@@ -126,7 +134,12 @@ const kafkaFor = (clientId: string) =>
     PersistenceModule.forRoot({ uri: stack.mongoUri, database: isolation.database }),
     QueuesModule.forRoot({ url: stack.redisUrl, prefix: `${isolation.topicPrefix}sne` }),
     MailModule.forRoot({ url: stack.smtpUrl, from: 'SNE <no-reply@sne.test>', poolSize: 1 }),
-    SmsModule.forRoot({ url: stack.smppUrl, systemId: 'sne', password: 'sne', sender: 'DemLogSoc' }),
+    SmsModule.forRoot({
+      url: stack.smppUrl,
+      systemId: 'sne',
+      password: 'sne',
+      sender: 'DemLogSoc',
+    }),
   ],
   providers: [SmokeNoticeService],
 })
@@ -161,11 +174,16 @@ describe('smoke: one event across Kafka, FerretDB, Redis, SMTP and SMPP', () => 
   it('delivers the mail and the SMS of a published demand event, correlation id included', async () => {
     const demand = factory.demand();
     const contact = demand.contact as { email: string; mobile: string };
-    const event = factory.demandEvent(DemandEventTypes.Registered, demand, { correlationId: 'smoke-corr-1' });
+    const event = factory.demandEvent(DemandEventTypes.Registered, demand, {
+      correlationId: 'smoke-corr-1',
+    });
 
     await producer.get(EventPublisher).publish(Topics.DemandEvents, event);
 
-    const [mail] = await smtpSink.waitForMessages(1, { filter: { to: contact.email }, timeoutMs: 60_000 });
+    const [mail] = await smtpSink.waitForMessages(1, {
+      filter: { to: contact.email },
+      timeoutMs: 60_000,
+    });
     expect(mail?.subject).toBe(`Renouvellement de votre demande n° ${demand.numeroUnique}`);
     expect(mail?.text).toContain('doit être renouvelée avant sa date anniversaire');
     expect(mail?.headers['x-correlation-id']).toBe('smoke-corr-1');
@@ -176,8 +194,15 @@ describe('smoke: one event across Kafka, FerretDB, Redis, SMTP and SMPP', () => 
     expect(sms?.dataCoding).toBe(8);
 
     const stored = await waitFor(() =>
-      consumer.get(SmokeNoticeService).demands.findOne({ numeroUnique: demand.numeroUnique }).lean(),
+      consumer
+        .get(SmokeNoticeService)
+        .demands.findOne({ numeroUnique: demand.numeroUnique })
+        .lean(),
     );
-    expect(stored).toMatchObject({ version: 1, email: contact.email, correlationId: 'smoke-corr-1' });
+    expect(stored).toMatchObject({
+      version: 1,
+      email: contact.email,
+      correlationId: 'smoke-corr-1',
+    });
   });
 });

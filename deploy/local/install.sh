@@ -16,8 +16,11 @@ install_npm() {
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$hash" ]; then
     return 0
   fi
-  log "installing npm packages (npm ci)"
-  (cd "$SNE_ROOT" && npm ci --no-audit --no-fund)
+  # npm install, not npm ci: the registry reachable here serves no binaries of other platforms,
+  # so the lock lacks their optional entries and npm ci refuses it; npm install follows the lock
+  # for everything it has and leaves it unchanged.
+  log "installing npm packages"
+  (cd "$SNE_ROOT" && npm install --no-audit --no-fund)
   echo "$hash" >"$stamp"
 }
 

@@ -1,8 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { type AppStatus, PlatformStatusService } from './platform-status.service';
 
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
 function renderPage(statuses: readonly AppStatus[]): string {
   const rows = statuses

@@ -29,7 +29,9 @@ export class PlatformStatusService {
 
   private async readiness(app: string, url: string): Promise<AppStatus> {
     try {
-      const response = await fetch(new URL('/health/ready', url), { signal: AbortSignal.timeout(4_000) });
+      const response = await fetch(new URL('/health/ready', url), {
+        signal: AbortSignal.timeout(4_000),
+      });
       const body = (await response.json()) as {
         info?: Record<string, { status: string; message?: string }>;
         error?: Record<string, { status: string; message?: string }>;

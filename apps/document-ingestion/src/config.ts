@@ -1,4 +1,12 @@
-import { coreEnv, httpPort, kafkaEnv, loadConfig, mongoEnv, redisEnv, smtpEnv } from '@sne/platform';
+import {
+  coreEnv,
+  httpPort,
+  kafkaEnv,
+  loadConfig,
+  mongoEnv,
+  redisEnv,
+  smtpEnv,
+} from '@sne/platform';
 import type { CleanedEnv } from 'envalid';
 
 export const APP_NAME = 'document-ingestion';
@@ -14,6 +22,8 @@ export const documentIngestionEnv = {
 
 export type DocumentIngestionConfig = Readonly<CleanedEnv<typeof documentIngestionEnv>>;
 
-export function loadDocumentIngestionConfig(env?: Record<string, string | undefined>): DocumentIngestionConfig {
+export function loadDocumentIngestionConfig(
+  env?: Record<string, string | undefined>,
+): DocumentIngestionConfig {
   return loadConfig(APP_NAME, documentIngestionEnv, env);
 }

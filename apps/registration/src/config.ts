@@ -12,6 +12,8 @@ export const registrationEnv = {
 
 export type RegistrationConfig = Readonly<CleanedEnv<typeof registrationEnv>>;
 
-export function loadRegistrationConfig(env?: Record<string, string | undefined>): RegistrationConfig {
+export function loadRegistrationConfig(
+  env?: Record<string, string | undefined>,
+): RegistrationConfig {
   return loadConfig(APP_NAME, registrationEnv, env);
 }

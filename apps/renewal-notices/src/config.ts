@@ -1,4 +1,14 @@
-import { coreEnv, httpPort, kafkaEnv, loadConfig, mongoEnv, portalEnv, redisEnv, smppEnv, smtpEnv } from '@sne/platform';
+import {
+  coreEnv,
+  httpPort,
+  kafkaEnv,
+  loadConfig,
+  mongoEnv,
+  portalEnv,
+  redisEnv,
+  smppEnv,
+  smtpEnv,
+} from '@sne/platform';
 import type { CleanedEnv } from 'envalid';
 
 export const APP_NAME = 'renewal-notices';
@@ -16,6 +26,8 @@ export const renewalNoticesEnv = {
 
 export type RenewalNoticesConfig = Readonly<CleanedEnv<typeof renewalNoticesEnv>>;
 
-export function loadRenewalNoticesConfig(env?: Record<string, string | undefined>): RenewalNoticesConfig {
+export function loadRenewalNoticesConfig(
+  env?: Record<string, string | undefined>,
+): RenewalNoticesConfig {
   return loadConfig(APP_NAME, renewalNoticesEnv, env);
 }

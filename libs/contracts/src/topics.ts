@@ -24,16 +24,12 @@ export interface TopicSpec {
 }
 
 export type AppName =
-  | 'registration'
-  | 'dispatching'
-  | 'renewal-notices'
-  | 'document-ingestion'
-  | 'console';
+  'registration' | 'dispatching' | 'renewal-notices' | 'document-ingestion' | 'console';
 
 export const TOPIC_SPECS: readonly TopicSpec[] = [
   {
     name: Topics.DemandEvents,
-    partitions: 12,
+    partitions: 24,
     retentionDays: 30,
     description:
       'Demand lifecycle events (state-carried: each holds the full demand and its version).',
@@ -43,7 +39,7 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
   },
   {
     name: Topics.DocumentEvents,
-    partitions: 6,
+    partitions: 12,
     retentionDays: 30,
     description: 'Supporting-document events (uploaded, classified, quarantined, restored).',
     key: 'numeroUnique of the demand the document belongs to',
@@ -70,7 +66,7 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
   },
   {
     name: Topics.DeadLetter,
-    partitions: 3,
+    partitions: 6,
     retentionDays: 30,
     description:
       'Messages a consumer could not process, with the reason, the source topic, partition and offset.',

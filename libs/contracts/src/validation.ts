@@ -24,12 +24,9 @@ const dataValidators = new Map<string, ValidateFunction>(
 
 function toIssues(errors: ErrorObject[] | null | undefined, base = ''): ValidationIssue[] {
   return (errors ?? []).map((error) => {
-    const missing =
-      error.keyword === 'required' ? `/${String(error.params.missingProperty)}` : '';
+    const missing = error.keyword === 'required' ? `/${String(error.params.missingProperty)}` : '';
     const extra =
-      error.keyword === 'additionalProperties'
-        ? `/${String(error.params.additionalProperty)}`
-        : '';
+      error.keyword === 'additionalProperties' ? `/${String(error.params.additionalProperty)}` : '';
     const allowed =
       error.keyword === 'enum' ? `: ${JSON.stringify(error.params.allowedValues)}` : '';
     return {
@@ -47,7 +44,10 @@ export function validateEvent(input: unknown): ValidationResult<CloudEvent> {
   const event = input as unknown as CloudEvent;
   const validateData = dataValidators.get(event.type);
   if (!validateData || !catalogEntry(event.type)) {
-    return { ok: false, issues: [{ path: '/type', message: `unknown event type "${event.type}"` }] };
+    return {
+      ok: false,
+      issues: [{ path: '/type', message: `unknown event type "${event.type}"` }],
+    };
   }
   if (!validateData(event.data)) {
     return { ok: false, issues: toIssues(validateData.errors, '/data') };

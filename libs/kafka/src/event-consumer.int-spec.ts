@@ -48,7 +48,11 @@ describe(EventConsumerFactory.name, () => {
     });
     const demand = factory.demand();
     const events = [1, 2, 3].map((version) =>
-      factory.demandEvent(DemandEventTypes.Updated, { ...demand, version }, { correlationId: `corr-${version}` }),
+      factory.demandEvent(
+        DemandEventTypes.Updated,
+        { ...demand, version },
+        { correlationId: `corr-${version}` },
+      ),
     );
     await publisher.publish(Topics.DemandEvents, ...events);
     await waitFor(() => received.length >= 3, { description: 'three events handled' });
@@ -73,15 +77,27 @@ describe(EventConsumerFactory.name, () => {
       ...factory.demandEvent(),
       type: 'sne.document.added.v1',
       subject: '057 1215 000001 10691',
-      data: { documentId: 'd1', numeroUnique: '057 1215 000001 10691', category: 'IDD', documentType: 'CID', sensitive: true },
+      data: {
+        documentId: 'd1',
+        numeroUnique: '057 1215 000001 10691',
+        category: 'IDD',
+        documentType: 'CID',
+        sensitive: true,
+      },
     } as CloudEvent;
     // Same key, so the poison message sits in the same partition before the good one.
     await publisher.send(Topics.DocumentEvents, [
-      { key: good.subject, value: Buffer.from('{"specversion":"1.0"'), headers: { 'correlation-id': 'poison-1' } },
+      {
+        key: good.subject,
+        value: Buffer.from('{"specversion":"1.0"'),
+        headers: { 'correlation-id': 'poison-1' },
+      },
     ]);
     await publisher.publish(Topics.DocumentEvents, good);
 
-    await waitFor(() => handled.includes(good.subject), { description: 'the good event after the poison one' });
+    await waitFor(() => handled.includes(good.subject), {
+      description: 'the good event after the poison one',
+    });
     const [dead] = await deadLetters.waitForCount(1);
     const header = (name: string) => dead?.headers?.[name]?.toString();
     expect(header(KafkaHeaders.DeadLetterReason)).toMatch(/^invalid event: \/: not JSON/);
@@ -106,14 +122,18 @@ describe(EventConsumerFactory.name, () => {
       retryBaseMs: 10,
       handle: (event) => {
         attempts.set(event.id, (attempts.get(event.id) ?? 0) + 1);
-        return event.id === failing.id ? Promise.reject(new Error('projection store refused')) : Promise.resolve();
+        return event.id === failing.id
+          ? Promise.reject(new Error('projection store refused'))
+          : Promise.resolve();
       },
     });
     await publisher.publish(Topics.DemandEvents, failing, next);
     await waitFor(() => attempts.get(next.id) === 1, { description: 'the next event handled' });
     expect(attempts.get(failing.id)).toBe(3);
     const dead = (await deadLetters.waitForCount(before + 1)).slice(before);
-    const reasons = dead.map((message) => message.headers?.[KafkaHeaders.DeadLetterReason]?.toString());
+    const reasons = dead.map((message) =>
+      message.headers?.[KafkaHeaders.DeadLetterReason]?.toString(),
+    );
     expect(reasons).toContain('handler failed 3 times: projection store refused');
     await consumer.stop();
   });

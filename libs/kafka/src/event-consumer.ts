@@ -81,9 +81,11 @@ export class EventConsumerFactory implements OnModuleDestroy {
     await consumer.run({
       autoCommit: true,
       partitionsConsumedConcurrently: 1,
-      eachMessage: async ({ topic, partition, message, heartbeat }) => {
-        const logicalTopic = topic.slice(prefix.length);
-        await this.process(definition, logicalTopic, partition, message, heartbeat);
+      eachMessage: async (payload) => {
+        const logicalTopic = payload.topic.slice(prefix.length);
+        await this.process(definition, logicalTopic, payload.partition, payload.message, () =>
+          payload.heartbeat(),
+        );
       },
     });
     this.running.add(consumer);
@@ -107,27 +109,53 @@ export class EventConsumerFactory implements OnModuleDestroy {
     message: KafkaMessage,
     heartbeat: () => Promise<void>,
   ): Promise<void> {
-    const correlationId = normalizeCorrelationId(headerText(message.headers, KafkaHeaders.CorrelationId));
+    const correlationId = normalizeCorrelationId(
+      headerText(message.headers, KafkaHeaders.CorrelationId),
+    );
     await withCorrelationId(correlationId, async () => {
       const decoded = decodeEvent(message.value);
       if (!decoded.ok) {
-        await this.deadLetter(definition, topic, partition, message, `invalid event: ${formatIssues(decoded.issues)}`);
+        await this.deadLetter(
+          definition,
+          topic,
+          partition,
+          message,
+          `invalid event: ${formatIssues(decoded.issues)}`,
+        );
         return;
       }
       const maxAttempts = definition.maxAttempts ?? 5;
       const base = definition.retryBaseMs ?? 200;
       for (let attempt = 1; ; attempt++) {
         try {
-          await definition.handle(decoded.value, { topic, partition, offset: message.offset, attempt });
+          await definition.handle(decoded.value, {
+            topic,
+            partition,
+            offset: message.offset,
+            attempt,
+          });
           this.outcomes.inc({ topic, group: definition.groupId, outcome: 'handled' });
           return;
         } catch (error) {
           const reason = (error as Error).message;
           if (attempt >= maxAttempts) {
-            await this.deadLetter(definition, topic, partition, message, `handler failed ${attempt} times: ${reason}`);
+            await this.deadLetter(
+              definition,
+              topic,
+              partition,
+              message,
+              `handler failed ${attempt} times: ${reason}`,
+            );
             return;
           }
-          this.logger.warn({ msg: 'handler failed, retrying', topic, partition, offset: message.offset, attempt, reason });
+          this.logger.warn({
+            msg: 'handler failed, retrying',
+            topic,
+            partition,
+            offset: message.offset,
+            attempt,
+            reason,
+          });
           await sleep(Math.min(base * 2 ** (attempt - 1), 10_000));
           await heartbeat();
         }
@@ -161,6 +189,12 @@ export class EventConsumerFactory implements OnModuleDestroy {
       { key: message.key?.toString() ?? null, value: message.value ?? Buffer.alloc(0), headers },
     ]);
     this.outcomes.inc({ topic, group: definition.groupId, outcome: 'dead-lettered' });
-    this.logger.error({ msg: 'message dead-lettered', topic, partition, offset: message.offset, reason });
+    this.logger.error({
+      msg: 'message dead-lettered',
+      topic,
+      partition,
+      offset: message.offset,
+      reason,
+    });
   }
 }

@@ -25,7 +25,9 @@ export class EventPublisher implements OnModuleDestroy {
     @Inject(KAFKA_SETTINGS) private readonly settings: KafkaSettings,
     metrics: MetricsService,
   ) {
-    this.published = metrics.counter('sne_kafka_messages_published_total', 'Messages published', ['topic']);
+    this.published = metrics.counter('sne_kafka_messages_published_total', 'Messages published', [
+      'topic',
+    ]);
   }
 
   /** Publishes events in order; resolves once the broker has acknowledged all of them. */

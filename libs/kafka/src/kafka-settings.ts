@@ -4,7 +4,11 @@ export interface KafkaSettings {
   readonly brokers: readonly string[];
   readonly clientId: string;
   readonly ssl: boolean;
-  readonly sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+  readonly sasl?: {
+    mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+    username: string;
+    password: string;
+  };
   /** Prepended to every topic and consumer group name: isolates test runs on one broker. */
   readonly topicPrefix: string;
 }
@@ -27,12 +31,17 @@ export function kafkaSettingsFrom(env: KafkaEnv, appName: string): KafkaSettings
     ssl: env.KAFKA_SSL,
     topicPrefix: env.TOPIC_PREFIX,
     ...(mechanism === 'plain' || mechanism === 'scram-sha-256' || mechanism === 'scram-sha-512'
-      ? { sasl: { mechanism, username: env.KAFKA_SASL_USERNAME, password: env.KAFKA_SASL_PASSWORD } }
+      ? {
+          sasl: { mechanism, username: env.KAFKA_SASL_USERNAME, password: env.KAFKA_SASL_PASSWORD },
+        }
       : {}),
   };
 }
 
-export function toKafkaConfig(settings: KafkaSettings, logCreator: KafkaConfig['logCreator']): KafkaConfig {
+export function toKafkaConfig(
+  settings: KafkaSettings,
+  logCreator: KafkaConfig['logCreator'],
+): KafkaConfig {
   return {
     clientId: settings.clientId,
     brokers: [...settings.brokers],

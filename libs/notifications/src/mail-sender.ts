@@ -34,7 +34,12 @@ export class MailSender {
       port: Number(url.port || (url.protocol === 'smtps:' ? 465 : 25)),
       secure: url.protocol === 'smtps:',
       ...(url.username
-        ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } }
+        ? {
+            auth: {
+              user: decodeURIComponent(url.username),
+              pass: decodeURIComponent(url.password),
+            },
+          }
         : {}),
       pool: true,
       maxConnections: settings.poolSize,

@@ -8,7 +8,11 @@ const uniqueMobile = () => `06${String(randomInt(1e8)).padStart(8, '0')}`;
 
 describe(MailSender.name, () => {
   const smtpSink = new SmtpSinkClient(stack.smtpSinkApiUrl);
-  const sender = new MailSender({ url: stack.smtpUrl, from: 'SNE <no-reply@sne.test>', poolSize: 2 });
+  const sender = new MailSender({
+    url: stack.smtpUrl,
+    from: 'SNE <no-reply@sne.test>',
+    poolSize: 2,
+  });
 
   afterAll(() => sender.close());
   afterEach(() => smtpSink.setControl({ mode: 'accept', delayMs: 0 }));
@@ -29,7 +33,9 @@ describe(MailSender.name, () => {
       to: [to],
       from: '"SNE" <no-reply@sne.test>',
     });
-    expect(mail?.text?.trim()).toBe('Bonjour, votre demande n° 057 1215 073903 10691 arrive à échéance.');
+    expect(mail?.text?.trim()).toBe(
+      'Bonjour, votre demande n° 057 1215 073903 10691 arrive à échéance.',
+    );
     expect(mail?.html).toContain('<strong>057 1215 073903 10691</strong>');
     expect(mail?.headers['x-correlation-id']).toBe('corr-mail-1');
   });
@@ -44,7 +50,12 @@ describe(MailSender.name, () => {
 
 describe(SmsSender.name, () => {
   const smppSink = new SmppSinkClient(stack.smppSinkApiUrl);
-  const sender = new SmsSender({ url: stack.smppUrl, systemId: 'sne', password: 'sne', sender: 'DemLogSoc' });
+  const sender = new SmsSender({
+    url: stack.smppUrl,
+    systemId: 'sne',
+    password: 'sne',
+    sender: 'DemLogSoc',
+  });
   const receipts: DeliveryReceipt[] = [];
   sender.onDeliveryReceipt((receipt) => receipts.push(receipt));
 

@@ -1,4 +1,9 @@
-import { type DynamicModule, Module, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import {
+  type DynamicModule,
+  Module,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { ReadinessRegistry } from '@sne/platform';
 import { MailSender, type MailSettings } from './mail-sender';
 import { SmsSender, type SmsSettings } from './sms-sender';
@@ -13,14 +18,21 @@ export interface NotificationEnv {
   readonly SMPP_SENDER: string;
 }
 
-export function mailSettingsFrom(env: Pick<NotificationEnv, 'SMTP_URL' | 'SMTP_FROM' | 'SMTP_POOL_SIZE'>): MailSettings {
+export function mailSettingsFrom(
+  env: Pick<NotificationEnv, 'SMTP_URL' | 'SMTP_FROM' | 'SMTP_POOL_SIZE'>,
+): MailSettings {
   return { url: env.SMTP_URL, from: env.SMTP_FROM, poolSize: env.SMTP_POOL_SIZE };
 }
 
 export function smsSettingsFrom(
   env: Pick<NotificationEnv, 'SMPP_URL' | 'SMPP_SYSTEM_ID' | 'SMPP_PASSWORD' | 'SMPP_SENDER'>,
 ): SmsSettings {
-  return { url: env.SMPP_URL, systemId: env.SMPP_SYSTEM_ID, password: env.SMPP_PASSWORD, sender: env.SMPP_SENDER };
+  return {
+    url: env.SMPP_URL,
+    systemId: env.SMPP_SYSTEM_ID,
+    password: env.SMPP_PASSWORD,
+    sender: env.SMPP_SENDER,
+  };
 }
 
 @Module({})

@@ -84,7 +84,10 @@ export class SmsSender {
       const message =
         plan.segments.length === 1
           ? segment
-          : { udh: concatenationHeader(reference, plan.segments.length, index + 1), message: segment };
+          : {
+              udh: concatenationHeader(reference, plan.segments.length, index + 1),
+              message: segment,
+            };
       const pdu = await new Promise<SmppPdu>((resolve) =>
         session.submit_sm(
           {
@@ -109,7 +112,12 @@ export class SmsSender {
       }
       messageIds.push(String(pdu.message_id));
     }
-    this.logger.log({ msg: 'sms sent', messageIds, encoding: plan.encoding, segments: plan.segments.length });
+    this.logger.log({
+      msg: 'sms sent',
+      messageIds,
+      encoding: plan.encoding,
+      segments: plan.segments.length,
+    });
     return { messageIds, encoding: plan.encoding, segments: plan.segments.length };
   }
 
@@ -155,11 +163,18 @@ export class SmsSender {
           { system_id: this.settings.systemId, password: this.settings.password },
           (pdu) => {
             if (pdu.command_status === 0) {
-              session.on('error', (error: Error) => this.logger.warn({ msg: 'smpp session error', reason: error.message }));
+              session.on('error', (error: Error) =>
+                this.logger.warn({ msg: 'smpp session error', reason: error.message }),
+              );
               resolve(session);
             } else {
               session.close();
-              reject(new SmsError(`bind refused with status 0x${pdu.command_status.toString(16)}`, pdu.command_status));
+              reject(
+                new SmsError(
+                  `bind refused with status 0x${pdu.command_status.toString(16)}`,
+                  pdu.command_status,
+                ),
+              );
             }
           },
         );
@@ -172,9 +187,14 @@ export class SmsSender {
     if (((pdu.esm_class ?? 0) & ESM_CLASS_DELIVERY_RECEIPT) === 0) return;
     const raw = pdu.short_message;
     const text =
-      typeof raw === 'string' ? raw : Buffer.isBuffer(raw) ? raw.toString('latin1') : String(raw?.message ?? '');
+      typeof raw === 'string'
+        ? raw
+        : Buffer.isBuffer(raw)
+          ? raw.toString('latin1')
+          : String(raw?.message ?? '');
     const id = pdu.receipted_message_id ?? /id:(\S+)/.exec(text)?.[1];
     const status = /stat:(\w+)/.exec(text)?.[1] ?? 'UNKNOWN';
-    if (id) this.receipts.emit('receipt', { messageId: id, status, text } satisfies DeliveryReceipt);
+    if (id)
+      this.receipts.emit('receipt', { messageId: id, status, text } satisfies DeliveryReceipt);
   }
 }

@@ -28,7 +28,10 @@ describe(PersistenceModule.name, () => {
 
   it('connects to the database named for the app and reports ready', async () => {
     expect(connection.name).toBe(isolation.database);
-    const mongo = moduleRef.get(ReadinessRegistry).all().find((check) => check.name === 'mongodb');
+    const mongo = moduleRef
+      .get(ReadinessRegistry)
+      .all()
+      .find((check) => check.name === 'mongodb');
     await expect(mongo?.check()).resolves.toBeUndefined();
   });
 
@@ -45,7 +48,7 @@ describe(PersistenceModule.name, () => {
     const won = attempts.filter((attempt) => attempt.status === 'fulfilled');
     const lost = attempts.filter((attempt) => attempt.status === 'rejected');
     expect(won).toHaveLength(1);
-    expect(lost.every((attempt) => isDuplicateKeyError((attempt as PromiseRejectedResult).reason))).toBe(true);
+    expect(lost.every((attempt) => isDuplicateKeyError(attempt.reason))).toBe(true);
     expect(await claims.countDocuments({ claim: '057 1215 000042' })).toBe(1);
   });
 

@@ -1,4 +1,11 @@
-import { type DynamicModule, Inject, Logger, Module, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import {
+  type DynamicModule,
+  Inject,
+  Logger,
+  Module,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { ReadinessRegistry } from '@sne/platform';
 import { type Connection, createConnection } from 'mongoose';
 

@@ -1,4 +1,11 @@
-import { type DynamicModule, Injectable, Module, type OnModuleDestroy, type OnModuleInit, Inject } from '@nestjs/common';
+import {
+  type DynamicModule,
+  Injectable,
+  Module,
+  type OnModuleDestroy,
+  type OnModuleInit,
+  Inject,
+} from '@nestjs/common';
 import { ReadinessRegistry } from '@sne/platform';
 import { Queue, Worker, type Processor, type QueueOptions, type WorkerOptions } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
@@ -121,7 +128,7 @@ export class QueuesModule implements OnModuleInit, OnModuleDestroy {
     });
   }
 
-  async onModuleDestroy(): Promise<void> {
+  onModuleDestroy(): void {
     this.probeClient?.disconnect();
   }
 }

@@ -5,7 +5,10 @@ import { testStack } from './stack';
  * The environment an app is started with in a test: the real local servers, and the test file's
  * own database, topic prefix and BullMQ prefix.
  */
-export function appEnv(isolation: Isolation, overrides: Record<string, string> = {}): Record<string, string> {
+export function appEnv(
+  isolation: Isolation,
+  overrides: Record<string, string> = {},
+): Record<string, string> {
   const stack = testStack();
   return {
     NODE_ENV: 'test',

@@ -6,12 +6,35 @@ import {
   DemandEventTypes,
   type DemandSnapshot,
 } from '@sne/contracts';
+import { formatNumeroUnique } from '@sne/domain';
 import { randomInt, randomUUID } from 'node:crypto';
 
 /** Realistic test data: small factories with overrides (`factory.demand({ state: 'radiated' })`). */
 
-const LAST_NAMES = ['Martin', 'Bernard', 'Dubois', 'Thomas', 'Robert', 'Petit', 'Durand', 'Lefèvre', 'Mercier', 'N’Diaye'];
-const FIRST_NAMES = ['Camille', 'Léa', 'Hugo', 'Chloé', 'Noémie', 'Théo', 'Inès', 'Mohamed', 'Zoé', 'François'];
+const LAST_NAMES = [
+  'Martin',
+  'Bernard',
+  'Dubois',
+  'Thomas',
+  'Robert',
+  'Petit',
+  'Durand',
+  'Lefèvre',
+  'Mercier',
+  'N’Diaye',
+];
+const FIRST_NAMES = [
+  'Camille',
+  'Léa',
+  'Hugo',
+  'Chloé',
+  'Noémie',
+  'Théo',
+  'Inès',
+  'Mohamed',
+  'Zoé',
+  'François',
+];
 /** Department, then communes (INSEE codes) of that department. */
 const TERRITORIES: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['057', ['57463', '57672', '57227']], // Metz, Thionville, Forbach
@@ -21,13 +44,7 @@ const TERRITORIES: ReadonlyArray<readonly [string, readonly string[]]> = [
 ];
 const GUICHETS = ['10691', '20045', '75A12', '69B07'];
 
-const pick = <T>(items: readonly T[]): T => items[randomInt(items.length)] as T;
-
-export function numeroUnique(department: string, deposit: Date, guichetCode: string): string {
-  const month = String(deposit.getUTCMonth() + 1).padStart(2, '0');
-  const year = String(deposit.getUTCFullYear() % 100).padStart(2, '0');
-  return `${department} ${month}${year} ${String(randomInt(1_000_000)).padStart(6, '0')} ${guichetCode}`;
-}
+const pick = <T>(items: readonly T[]): T => items[randomInt(items.length)];
 
 export const factory = {
   demand(overrides: Partial<DemandSnapshot> = {}): DemandSnapshot {
@@ -36,7 +53,12 @@ export const factory = {
     const deposit = new Date(Date.UTC(2025, randomInt(12), 1 + randomInt(28)));
     const dept = overrides.department ?? department;
     return {
-      numeroUnique: numeroUnique(dept, deposit, guichetCode),
+      numeroUnique: formatNumeroUnique({
+        department: dept,
+        depositDate: deposit,
+        sequence: 1 + randomInt(999_999),
+        guichetCode,
+      }),
       version: 1,
       state: 'active',
       department: dept,
@@ -48,7 +70,10 @@ export const factory = {
         firstName: pick(FIRST_NAMES),
         birthDate: `19${60 + randomInt(40)}-0${1 + randomInt(9)}-1${randomInt(10)}`,
       },
-      contact: { email: `demandeur.${randomUUID().slice(0, 8)}@example.fr`, mobile: `06${String(randomInt(1e8)).padStart(8, '0')}` },
+      contact: {
+        email: `demandeur.${randomUUID().slice(0, 8)}@example.fr`,
+        mobile: `06${String(randomInt(1e8)).padStart(8, '0')}`,
+      },
       household: { size: 1 + randomInt(6) },
       wishedCommunes: [...communes].slice(0, 1 + randomInt(communes.length)),
       dwellingTypes: [pick(['T1', 'T2', 'T3', 'T4'])],

@@ -29,7 +29,10 @@ export class TestKafka {
     try {
       await admin.createTopics({
         waitForLeaders: true,
-        topics: TOPIC_SPECS.map((spec) => ({ topic: this.topic(spec.name), numPartitions: Math.min(spec.partitions, 3) })),
+        topics: TOPIC_SPECS.map((spec) => ({
+          topic: this.topic(spec.name),
+          numPartitions: Math.min(spec.partitions, 3),
+        })),
       });
     } finally {
       await admin.disconnect();
@@ -37,8 +40,13 @@ export class TestKafka {
   }
 
   /** Collects every message of a (prefixed) topic from its beginning, as they arrive. */
-  async collect(name: string): Promise<{ messages: KafkaMessage[]; waitForCount(count: number, timeoutMs?: number): Promise<KafkaMessage[]> }> {
-    const consumer = this.kafka.consumer({ groupId: `${this.topicPrefix}reader.${name}.${Date.now()}` });
+  async collect(name: string): Promise<{
+    messages: KafkaMessage[];
+    waitForCount(count: number, timeoutMs?: number): Promise<KafkaMessage[]>;
+  }> {
+    const consumer = this.kafka.consumer({
+      groupId: `${this.topicPrefix}reader.${name}.${Date.now()}`,
+    });
     this.consumers.push(consumer);
     await consumer.connect();
     await consumer.subscribe({ topic: this.topic(name), fromBeginning: true });

@@ -1,4 +1,5 @@
 import { bool, makeValidator, port, str, url } from 'envalid';
+import ConnectionString from 'mongodb-connection-string-url';
 
 /**
  * Environment variables, grouped by the dependency they configure. Each app composes the groups
@@ -56,8 +57,20 @@ export const kafkaEnv = {
   TOPIC_PREFIX: str({ default: '', desc: 'Prepended to every topic name (test isolation)' }),
 };
 
+// Parsed like the driver does: a replica set lists several host:port, which URL cannot read.
+const mongoUri = makeValidator<string>((input) => {
+  try {
+    new ConnectionString(input);
+  } catch (error) {
+    throw new Error(
+      `expected a mongodb or mongodb+srv connection string (${(error as Error).message})`,
+    );
+  }
+  return input;
+});
+
 export const mongoEnv = {
-  MONGODB_URI: urlWithScheme(['mongodb', 'mongodb+srv'])({
+  MONGODB_URI: mongoUri({
     devDefault: 'mongodb://127.0.0.1:27017/',
   }),
   MONGODB_DATABASE: str({ default: '' }),
@@ -77,7 +90,10 @@ export const smppEnv = {
   SMPP_URL: urlWithScheme(['smpp', 'ssmpp'])({ devDefault: 'smpp://127.0.0.1:2775' }),
   SMPP_SYSTEM_ID: str({ devDefault: 'sne' }),
   SMPP_PASSWORD: str({ devDefault: 'sne' }),
-  SMPP_SENDER: str({ default: 'DemLogSoc', desc: 'Alphanumeric sender id (11 characters at most)' }),
+  SMPP_SENDER: str({
+    default: 'DemLogSoc',
+    desc: 'Alphanumeric sender id (11 characters at most)',
+  }),
 };
 
 export const portalEnv = {

@@ -35,7 +35,7 @@ describe('loadConfig', () => {
         'comma-separated list of host:port',
       );
       expect(issues.find((issue) => issue.variable === 'MONGODB_URI')?.problem).toContain(
-        'mongodb or mongodb+srv URL',
+        'expected a mongodb or mongodb+srv connection string',
       );
       expect((error as Error).message).toContain('registration: invalid configuration');
     }
@@ -54,6 +54,12 @@ describe('loadConfig', () => {
         ]),
       );
     }
+  });
+
+  it('accepts a replica-set connection string', () => {
+    const uri =
+      'mongodb://sne:secret@mongo-0:27017,mongo-1:27017,mongo-2:27017/?replicaSet=rs0&authSource=admin';
+    expect(loadConfig('x', spec, { MONGODB_URI: uri }).MONGODB_URI).toBe(uri);
   });
 
   it('parses a broker list', () => {

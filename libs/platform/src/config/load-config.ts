@@ -1,4 +1,4 @@
-import { cleanEnv, type CleanedEnv, EnvError, EnvMissingError } from 'envalid';
+import { cleanEnv, type CleanedEnv, EnvMissingError } from 'envalid';
 
 export interface ConfigIssue {
   readonly variable: string;
@@ -31,15 +31,13 @@ export function loadConfig<S extends object>(
   // envalid takes an unset NODE_ENV for production; ours means development (the images set
   // NODE_ENV=production), so the local defaults apply on a developer's machine.
   const withMode = { ...env, NODE_ENV: env.NODE_ENV || 'development' };
-  const config = cleanEnv(withMode, spec as never, {
+  const config: object = cleanEnv(withMode, spec as never, {
     reporter: ({ errors }) => {
       for (const [variable, error] of Object.entries(errors)) {
         const problem =
           error instanceof EnvMissingError
             ? 'is required and not set'
-            : error instanceof EnvError
-              ? `invalid value: ${error.message}`
-              : String((error as Error | undefined)?.message ?? error);
+            : `invalid value: ${String(error?.message ?? error)}`;
         issues.push({ variable, problem });
       }
     },
@@ -47,5 +45,7 @@ export function loadConfig<S extends object>(
   if (issues.length > 0) {
     throw new ConfigError(appName, issues);
   }
-  return config as Readonly<CleanedEnv<S>>;
+  // A plain frozen copy: envalid's strict proxy throws on unknown properties, and Nest probes
+  // every provider value for lifecycle hooks (onModuleInit...).
+  return Object.freeze({ ...config }) as Readonly<CleanedEnv<S>>;
 }

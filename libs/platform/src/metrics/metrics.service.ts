@@ -16,11 +16,17 @@ export class MetricsService {
   }
 
   counter<L extends string>(name: string, help: string, labelNames: readonly L[] = []): Counter<L> {
-    return this.getOrCreate(name, () => new Counter({ name, help, labelNames, registers: [this.registry] }));
+    return this.getOrCreate(
+      name,
+      () => new Counter({ name, help, labelNames, registers: [this.registry] }),
+    );
   }
 
   gauge<L extends string>(name: string, help: string, labelNames: readonly L[] = []): Gauge<L> {
-    return this.getOrCreate(name, () => new Gauge({ name, help, labelNames, registers: [this.registry] }));
+    return this.getOrCreate(
+      name,
+      () => new Gauge({ name, help, labelNames, registers: [this.registry] }),
+    );
   }
 
   histogram<L extends string>(
@@ -32,7 +38,13 @@ export class MetricsService {
     return this.getOrCreate(
       name,
       () =>
-        new Histogram({ name, help, labelNames, registers: [this.registry], ...(buckets ? { buckets } : {}) }),
+        new Histogram({
+          name,
+          help,
+          labelNames,
+          registers: [this.registry],
+          ...(buckets ? { buckets } : {}),
+        }),
     );
   }
 
