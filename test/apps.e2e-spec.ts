@@ -97,6 +97,7 @@ describe('apps', () => {
   });
 
   it('refuses to start with an invalid configuration and lists every problem', () => {
+    const { MONGODB_URI: _mongo, ...inherited } = process.env;
     const result = spawnSync(
       process.execPath,
       ['-r', '@swc-node/register', join(__dirname, '..', 'apps', 'registration', 'src', 'main.ts')],
