@@ -104,7 +104,7 @@ describe('apps', () => {
       {
         cwd: join(__dirname, '..'),
         env: {
-          ...process.env,
+          ...inherited,
           NODE_ENV: 'production',
           HTTP_PORT: 'eighty',
           KAFKA_BROKERS: 'no-port',
