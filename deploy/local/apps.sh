@@ -18,7 +18,7 @@ app_port() {
   esac
 }
 
-live() { curl -fsS -o /dev/null --max-time 2 "http://$SNE_HOST:$1/health/live"; }
+live() { curl -fs -o /dev/null --max-time 2 "http://$SNE_HOST:$1/health/live"; }
 
 start_app() {
   local app=$1 port pid entry
