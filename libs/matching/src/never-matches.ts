@@ -3,6 +3,7 @@ import {
   isAll,
   isAny,
   isNot,
+  isPredicate,
   type Predicate,
   type RangeBounds,
   type Rule,
@@ -78,8 +79,8 @@ function contradiction(children: readonly Rule[], catalog: FieldCatalog): string
   const mustExist = new Set<string>();
   const mustBeMissing = new Set<string>();
   for (const child of children) {
-    if (!('field' in child)) continue;
-    const predicate = child;
+    if (!isPredicate(child)) continue;
+    const predicate: Predicate = child;
     const field = predicate.field;
     if (catalog[field]?.list) continue;
     if ('exists' in predicate) {
