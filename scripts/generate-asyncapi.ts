@@ -5,6 +5,7 @@
 import {
   cloudEventSchema,
   EVENT_CATALOG,
+  guichetDeliverySchema,
   KafkaHeaders,
   TOPIC_SPECS,
   type EventCatalogEntry,
@@ -84,6 +85,7 @@ export function buildAsyncApi(): Record<string, unknown> {
       };
     }
   }
+  addGuichetDeliveries(channels, operations, messages);
   return {
     asyncapi: '3.0.0',
     info: {
@@ -111,6 +113,59 @@ export function buildAsyncApi(): Record<string, unknown> {
     channels,
     operations,
     components: { messages },
+  };
+}
+
+/** Each guichet's own delivery log: one topic per guichet, read only by that guichet. */
+function addGuichetDeliveries(
+  channels: Record<string, unknown>,
+  operations: Record<string, unknown>,
+  messages: Record<string, unknown>,
+): void {
+  const { $id: _id, ...payload } = guichetDeliverySchema;
+  messages.GuichetDelivery = {
+    name: 'guichet-delivery',
+    title: 'GuichetDelivery',
+    summary: "One event selected by the guichet's subscription, with a stable delivery id.",
+    contentType: 'application/json',
+    headers: {
+      type: 'object',
+      properties: {
+        [KafkaHeaders.CorrelationId]: { type: 'string' },
+        [KafkaHeaders.EventType]: { type: 'string', description: 'type of the wrapped event' },
+        'delivery-id': {
+          type: 'string',
+          description: '<event id>:<guichet code>; deduplicate on it',
+        },
+      },
+    },
+    payload,
+    bindings: {
+      kafka: { key: { type: 'string', description: 'numéro unique' }, bindingVersion: '0.5.0' },
+    },
+  };
+  channels['sne-guichet-deliveries-v1'] = {
+    address: 'sne.guichet.{guichetCode}.deliveries.v1',
+    description:
+      "A guichet's ordered, replayable delivery log, written by the dispatcher. Keyed by numéro unique: " +
+      "one demand's deliveries stay in order. Partitions: 3. Retention: 14 days. The guichet reads it with " +
+      'the consumer group `sne.guichet.{guichetCode}`; in production its Kafka user may read this topic ' +
+      'and use that group only (ACLs in deploy/k8s/kafka-topics.yaml). At-least-once: a delivery may come ' +
+      'twice, always with the same delivery id.',
+    parameters: {
+      guichetCode: { description: 'the 5-character guichet code', examples: ['10691'] },
+    },
+    messages: { GuichetDelivery: { $ref: '#/components/messages/GuichetDelivery' } },
+  };
+  operations['dispatching-sends-guichet-deliveries'] = {
+    action: 'send',
+    channel: { $ref: '#/channels/sne-guichet-deliveries-v1' },
+    summary: "dispatching appends each selected event to the guichet's log",
+  };
+  operations['guichet-receives-guichet-deliveries'] = {
+    action: 'receive',
+    channel: { $ref: '#/channels/sne-guichet-deliveries-v1' },
+    summary: 'guichet software consumes its own log (consumer group sne.guichet.{guichetCode})',
   };
 }
 

@@ -25,7 +25,7 @@ const APPS: Array<{ name: string; module: (env: Env) => DynamicModule; dependenc
   {
     name: 'dispatching',
     module: (env) => dispatching.AppModule.forRoot(loadDispatchingConfig(env)),
-    dependencies: ['kafka', 'mongodb', 'redis'],
+    dependencies: ['consumer:sne.dispatching', 'kafka', 'mongodb', 'redis'],
   },
   {
     name: 'renewal-notices',
@@ -48,6 +48,7 @@ describe('apps', () => {
   const isolation = isolate('apps');
   const kafka = new TestKafka(isolation.topicPrefix);
 
+  beforeAll(() => kafka.createPlatformTopics());
   afterAll(() => kafka.cleanup());
 
   describe.each(APPS)('$name', ({ name, module, dependencies }) => {

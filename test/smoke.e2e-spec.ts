@@ -76,7 +76,7 @@ class SmokeNoticeService implements OnApplicationBootstrap {
       groupId: 'sne.smoke',
       topics: [Topics.DemandEvents],
       handle: (event) => this.onDemandEvent(event as CloudEvent<string, DemandEventData>),
-    });
+    }).ready;
   }
 
   private async onDemandEvent(event: CloudEvent<string, DemandEventData>): Promise<void> {

@@ -1,9 +1,17 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { KafkaModule, kafkaSettingsFrom } from '@sne/kafka';
-import { PersistenceModule, mongoSettingsFrom } from '@sne/persistence';
+import { mongoSettingsFrom, PersistenceModule } from '@sne/persistence';
 import { PlatformModule } from '@sne/platform';
 import { QueuesModule, redisSettingsFrom } from '@sne/queues';
 import { APP_NAME, type DispatchingConfig } from './config';
+import { DeliveryTopics } from './dispatch/delivery-topics';
+import { DemandStateRepository } from './dispatch/demand-state.repository';
+import { DispatcherConsumer } from './dispatch/dispatcher.consumer';
+import { DispatcherService } from './dispatch/dispatcher.service';
+import { SUBSCRIPTION_REFRESH_MS, SubscriptionIndex } from './dispatch/subscription-index';
+import { GuichetRepository } from './guichets/guichet.repository';
+import { GuichetsController, RulesController } from './guichets/guichets.controller';
+import { GuichetsService } from './guichets/guichets.service';
 
 /** The dispatching app: guichets, filter rules, delivery logs, webhooks, pull feeds. */
 @Module({})
@@ -16,6 +24,17 @@ export class AppModule {
         KafkaModule.forRoot(kafkaSettingsFrom(config, APP_NAME)),
         PersistenceModule.forRoot(mongoSettingsFrom(config, APP_NAME)),
         QueuesModule.forRoot(redisSettingsFrom(config)),
+      ],
+      controllers: [GuichetsController, RulesController],
+      providers: [
+        { provide: SUBSCRIPTION_REFRESH_MS, useValue: config.SUBSCRIPTION_REFRESH_MS },
+        GuichetRepository,
+        GuichetsService,
+        DemandStateRepository,
+        DeliveryTopics,
+        SubscriptionIndex,
+        DispatcherService,
+        DispatcherConsumer,
       ],
     };
   }

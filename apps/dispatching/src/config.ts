@@ -1,4 +1,5 @@
 import { coreEnv, httpPort, kafkaEnv, loadConfig, mongoEnv, redisEnv } from '@sne/platform';
+import { num } from 'envalid';
 import type { CleanedEnv } from 'envalid';
 
 export const APP_NAME = 'dispatching';
@@ -9,6 +10,10 @@ export const dispatchingEnv = {
   ...kafkaEnv,
   ...mongoEnv,
   ...redisEnv,
+  SUBSCRIPTION_REFRESH_MS: num({
+    default: 5_000,
+    desc: 'How often to look for subscription changes made elsewhere',
+  }),
 };
 
 export type DispatchingConfig = Readonly<CleanedEnv<typeof dispatchingEnv>>;

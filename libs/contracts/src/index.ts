@@ -7,3 +7,4 @@ export * from './events/demand-events';
 export * from './events/document-events';
 export * from './events/notice-events';
 export * from './events/registration-commands';
+export * from './events/guichet-deliveries';

@@ -36,6 +36,17 @@ function toIssues(errors: ErrorObject[] | null | undefined, base = ''): Validati
   });
 }
 
+/** A validator for any JSON Schema (2020-12), reporting issues the same way as events. */
+export function createValidator<T>(
+  schema: Readonly<Record<string, unknown>>,
+): (input: unknown) => ValidationResult<T> {
+  const validate = ajv.compile(schema);
+  return (input) =>
+    validate(input)
+      ? { ok: true, value: input as T }
+      : { ok: false, issues: toIssues(validate.errors) };
+}
+
 /** Checks an envelope and, by its type, its data. Unknown types are refused. */
 export function validateEvent(input: unknown): ValidationResult<CloudEvent> {
   if (!validateEnvelope(input)) {

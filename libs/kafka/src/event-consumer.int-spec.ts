@@ -1,6 +1,6 @@
 import { Test, type TestingModule } from '@nestjs/testing';
 import { type CloudEvent, DemandEventTypes, KafkaHeaders, Topics } from '@sne/contracts';
-import { currentCorrelationId, PlatformModule } from '@sne/platform';
+import { currentCorrelationId, PlatformModule, ReadinessRegistry } from '@sne/platform';
 import { factory, isolate, TestKafka, testStack, waitFor } from '@sne/testing';
 import { EventConsumerFactory } from './event-consumer';
 import { EventPublisher } from './event-publisher';
@@ -38,7 +38,7 @@ describe(EventConsumerFactory.name, () => {
 
   it('hands valid events to the handler with their correlation id, in order per demand', async () => {
     const received: Array<{ event: CloudEvent; correlationId: string | undefined }> = [];
-    const consumer = await consumers.start({
+    const consumer = consumers.start({
       groupId: 'sne.test.ordered',
       topics: [Topics.DemandEvents],
       handle: (event) => {
@@ -46,6 +46,7 @@ describe(EventConsumerFactory.name, () => {
         return Promise.resolve();
       },
     });
+    await consumer.ready;
     const demand = factory.demand();
     const events = [1, 2, 3].map((version) =>
       factory.demandEvent(
@@ -65,7 +66,7 @@ describe(EventConsumerFactory.name, () => {
   it('sends a message that is not a valid event to the dead-letter topic and goes on', async () => {
     const deadLetters = await kafka.collect(Topics.DeadLetter);
     const handled: string[] = [];
-    const consumer = await consumers.start({
+    const consumer = consumers.start({
       groupId: 'sne.test.poison',
       topics: [Topics.DocumentEvents],
       handle: (event) => {
@@ -73,6 +74,7 @@ describe(EventConsumerFactory.name, () => {
         return Promise.resolve();
       },
     });
+    await consumer.ready;
     const good = {
       ...factory.demandEvent(),
       type: 'sne.document.added.v1',
@@ -115,7 +117,7 @@ describe(EventConsumerFactory.name, () => {
     const demand = factory.demand();
     const failing = factory.demandEvent(DemandEventTypes.Updated, { ...demand, version: 7 });
     const next = factory.demandEvent(DemandEventTypes.Updated, { ...demand, version: 8 });
-    const consumer = await consumers.start({
+    const consumer = consumers.start({
       groupId: 'sne.test.failing',
       topics: [Topics.DemandEvents],
       maxAttempts: 3,
@@ -127,6 +129,7 @@ describe(EventConsumerFactory.name, () => {
           : Promise.resolve();
       },
     });
+    await consumer.ready;
     await publisher.publish(Topics.DemandEvents, failing, next);
     await waitFor(() => attempts.get(next.id) === 1, { description: 'the next event handled' });
     expect(attempts.get(failing.id)).toBe(3);
@@ -136,5 +139,37 @@ describe(EventConsumerFactory.name, () => {
     );
     expect(reasons).toContain('handler failed 3 times: projection store refused');
     await consumer.stop();
+  });
+
+  it('waits for a topic that does not exist yet, not ready meanwhile, then consumes it', async () => {
+    const readiness = moduleRef.get(ReadinessRegistry);
+    const handled: string[] = [];
+    const late = `${Topics.NoticeEvents}.late`;
+    const consumer = consumers.start({
+      groupId: 'sne.test.late',
+      topics: [late],
+      handle: (event) => {
+        handled.push(event.id);
+        return Promise.resolve();
+      },
+    });
+    const check = readiness.all().find((probe) => probe.name === 'consumer:sne.test.late');
+    await expect(check?.check()).rejects.toThrow(/starting|not subscribed yet/);
+
+    const admin = kafka.kafka.admin();
+    await admin.connect();
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [{ topic: kafka.topic(late), numPartitions: 1 }],
+    });
+    await admin.disconnect();
+    await consumer.ready;
+    await expect(check?.check()).resolves.toBeUndefined();
+
+    const event = factory.demandEvent();
+    await publisher.publish(late, event);
+    await waitFor(() => handled.includes(event.id), { description: 'the event on the late topic' });
+    await consumer.stop();
+    expect(readiness.all().some((probe) => probe.name === 'consumer:sne.test.late')).toBe(false);
   });
 });

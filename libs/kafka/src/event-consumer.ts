@@ -1,6 +1,11 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { type CloudEvent, decodeEvent, formatIssues, KafkaHeaders, Topics } from '@sne/contracts';
-import { MetricsService, normalizeCorrelationId, withCorrelationId } from '@sne/platform';
+import {
+  MetricsService,
+  normalizeCorrelationId,
+  ReadinessRegistry,
+  withCorrelationId,
+} from '@sne/platform';
 import { type Consumer, type IHeaders, Kafka, type KafkaMessage } from 'kafkajs';
 import { EventPublisher } from './event-publisher';
 import { KAFKA_SETTINGS, type KafkaSettings } from './kafka-settings';
@@ -28,6 +33,8 @@ export interface ConsumerDefinition {
 }
 
 export interface RunningConsumer {
+  /** Resolves once the group is subscribed and running (it may take retries). */
+  readonly ready: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -55,6 +62,7 @@ export class EventConsumerFactory implements OnModuleDestroy {
     private readonly kafka: Kafka,
     @Inject(KAFKA_SETTINGS) private readonly settings: KafkaSettings,
     private readonly publisher: EventPublisher,
+    private readonly readiness: ReadinessRegistry,
     metrics: MetricsService,
   ) {
     this.outcomes = metrics.counter(
@@ -64,35 +72,86 @@ export class EventConsumerFactory implements OnModuleDestroy {
     );
   }
 
-  async start(definition: ConsumerDefinition): Promise<RunningConsumer> {
+  /**
+   * Starts a consumer group in the background: connecting and subscribing are retried (Kafka
+   * down, a topic not created yet) without holding up the app, and the group's state shows in
+   * readiness as `consumer:<group>`.
+   */
+  start(definition: ConsumerDefinition): RunningConsumer {
     const prefix = this.settings.topicPrefix;
     const groupId = `${prefix}${definition.groupId}`;
-    const consumer = this.kafka.consumer({
-      groupId,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
-      retry: { retries: 10, restartOnFailure: () => Promise.resolve(true) },
+    const check = `consumer:${definition.groupId}`;
+    let state: { running: boolean; reason: string } = { running: false, reason: 'starting' };
+    let stopped = false;
+    let consumer: Consumer | undefined;
+    this.readiness.register({
+      name: check,
+      check: () => (state.running ? Promise.resolve() : Promise.reject(new Error(state.reason))),
     });
-    await consumer.connect();
-    await consumer.subscribe({
-      topics: definition.topics.map((topic) => `${prefix}${topic}`),
-      fromBeginning: definition.fromBeginning ?? true,
-    });
-    await consumer.run({
-      autoCommit: true,
-      partitionsConsumedConcurrently: 1,
-      eachMessage: async (payload) => {
-        const logicalTopic = payload.topic.slice(prefix.length);
-        await this.process(definition, logicalTopic, payload.partition, payload.message, () =>
-          payload.heartbeat(),
-        );
-      },
-    });
-    this.running.add(consumer);
+
+    const attempt = async (): Promise<void> => {
+      const candidate = this.kafka.consumer({
+        groupId,
+        sessionTimeout: 30_000,
+        heartbeatInterval: 3_000,
+        retry: { retries: 10, restartOnFailure: () => Promise.resolve(true) },
+      });
+      consumer = candidate;
+      try {
+        await candidate.connect();
+        await candidate.subscribe({
+          topics: definition.topics.map((topic) => `${prefix}${topic}`),
+          fromBeginning: definition.fromBeginning ?? true,
+        });
+        await candidate.run({
+          autoCommit: true,
+          partitionsConsumedConcurrently: 1,
+          eachMessage: async (payload) => {
+            const logicalTopic = payload.topic.slice(prefix.length);
+            await this.process(definition, logicalTopic, payload.partition, payload.message, () =>
+              payload.heartbeat(),
+            );
+          },
+        });
+        this.running.add(candidate);
+        candidate.on(candidate.events.CRASH, (event) => {
+          if (!event.payload.restart)
+            state = { running: false, reason: `crashed: ${event.payload.error.message}` };
+        });
+        state = { running: true, reason: '' };
+      } catch (error) {
+        await candidate.disconnect().catch(() => undefined);
+        throw error;
+      }
+    };
+
+    const ready = (async () => {
+      for (let retry = 0; !stopped; retry++) {
+        try {
+          await attempt();
+          return;
+        } catch (error) {
+          const reason = (error as Error).message;
+          state = { running: false, reason: `not subscribed yet: ${reason}` };
+          this.logger.warn({
+            msg: 'consumer could not start, retrying',
+            group: definition.groupId,
+            reason,
+          });
+          await sleep(Math.min(500 * 2 ** Math.min(retry, 6), 30_000));
+        }
+      }
+    })();
+
     return {
+      ready,
       stop: async () => {
-        this.running.delete(consumer);
-        await consumer.disconnect();
+        stopped = true;
+        this.readiness.unregister(check);
+        if (consumer) {
+          this.running.delete(consumer);
+          await consumer.disconnect();
+        }
       },
     };
   }

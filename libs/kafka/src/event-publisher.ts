@@ -54,6 +54,26 @@ export class EventPublisher implements OnModuleDestroy {
     this.published.inc({ topic }, messages.length);
   }
 
+  /** Sends to several topics in one request (a fan-out), resolved once every topic has them. */
+  async sendBatch(
+    batches: ReadonlyArray<{ topic: string; messages: readonly RawMessage[] }>,
+  ): Promise<void> {
+    const nonEmpty = batches.filter((batch) => batch.messages.length > 0);
+    if (nonEmpty.length === 0) {
+      return;
+    }
+    const producer = await this.connect();
+    await producer.sendBatch({
+      acks: -1,
+      compression: CompressionTypes.None,
+      topicMessages: nonEmpty.map((batch) => ({
+        topic: `${this.settings.topicPrefix}${batch.topic}`,
+        messages: batch.messages.map((message) => ({ ...message })),
+      })),
+    });
+    for (const batch of nonEmpty) this.published.inc({ topic: batch.topic }, batch.messages.length);
+  }
+
   async onModuleDestroy(): Promise<void> {
     const producer = this.producer;
     this.producer = undefined;

@@ -167,7 +167,7 @@ export class CompiledMatcher<K> {
     candidates.sort((a, b) => a - b);
     const matched: K[] = [];
     for (const rule of candidates) {
-      if ((this.closures[rule])(evaluation)) matched.push(this.keys[rule]);
+      if (this.closures[rule](evaluation)) matched.push(this.keys[rule]);
     }
     return matched;
   }
@@ -186,10 +186,7 @@ export class CompiledMatcher<K> {
     const evaluation = this.evaluation;
     if (evaluation.fieldStamp[field] !== evaluation.generation) {
       evaluation.fieldStamp[field] = evaluation.generation;
-      evaluation.fieldValues[field] = resolvePath(
-        evaluation.document,
-        this.fieldPaths[field],
-      );
+      evaluation.fieldValues[field] = resolvePath(evaluation.document, this.fieldPaths[field]);
     }
     return evaluation.fieldValues[field];
   }

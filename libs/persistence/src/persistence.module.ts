@@ -51,6 +51,8 @@ export class PersistenceModule implements OnModuleInit, OnModuleDestroy {
         { provide: MONGO_SETTINGS, useValue: settings },
         {
           provide: MONGO_CONNECTION,
+          // Open before anything is injected with it: models made in constructors can then
+          // create their collections and indexes at once (commands are not buffered).
           useFactory: () =>
             createConnection(settings.uri, {
               dbName: settings.database,
@@ -59,16 +61,15 @@ export class PersistenceModule implements OnModuleInit, OnModuleDestroy {
               // caller (HTTP 503, Kafka retry) decide.
               bufferCommands: false,
               autoIndex: true,
-            }),
+            }).asPromise(),
         },
       ],
       exports: [MONGO_CONNECTION],
     };
   }
 
-  async onModuleInit(): Promise<void> {
+  onModuleInit(): void {
     this.readiness.register({ name: 'mongodb', check: () => this.ping() });
-    await this.connection.asPromise();
     this.logger.log({ msg: 'connected to MongoDB', database: this.settings.database });
   }
 

@@ -2,6 +2,7 @@ import type { INestApplication, Type, DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { ConfigError } from './config/load-config';
+import { type OpenApiInfo, serveOpenApi } from './http/open-api';
 
 export interface HttpConfig {
   readonly HTTP_HOST: string;
@@ -17,6 +18,7 @@ export async function bootstrapApp<C extends HttpConfig>(
   appName: string,
   loadAppConfig: () => C,
   createModule: (config: C) => Type | DynamicModule,
+  openApi?: OpenApiInfo,
 ): Promise<INestApplication> {
   let config: C;
   try {
@@ -33,6 +35,7 @@ export async function bootstrapApp<C extends HttpConfig>(
   const app = await NestFactory.create(createModule(config), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
+  if (openApi) serveOpenApi(app, openApi);
   await app.listen(config.HTTP_PORT, config.HTTP_HOST);
   app.get(Logger).log(`${appName} listening on http://${config.HTTP_HOST}:${config.HTTP_PORT}`);
   return app;

@@ -5,3 +5,8 @@ export * from './metrics/metrics.service';
 export * from './health/readiness.registry';
 export * from './platform.module';
 export * from './bootstrap';
+export * from './http/errors';
+export * from './http/all-exceptions.filter';
+export * from './http/json-body.pipe';
+export * from './clock';
+export * from './http/open-api';

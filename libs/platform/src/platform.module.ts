@@ -5,9 +5,12 @@ import {
   Module,
   type NestModule,
 } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
+import { Clock, SystemClock } from './clock';
 import { HealthController } from './health/health.controller';
+import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { ReadinessRegistry } from './health/readiness.registry';
 import { CorrelationMiddleware } from './logging/correlation.middleware';
 import { loggerOptions } from './logging/logger-options';
@@ -41,8 +44,10 @@ export class PlatformModule implements NestModule {
         { provide: APP_NAME, useValue: options.appName },
         { provide: MetricsService, useFactory: () => new MetricsService(options.appName) },
         ReadinessRegistry,
+        { provide: Clock, useClass: SystemClock },
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
       ],
-      exports: [APP_NAME, MetricsService, ReadinessRegistry],
+      exports: [APP_NAME, MetricsService, ReadinessRegistry, Clock],
     };
   }
 

@@ -67,6 +67,52 @@ export class TestKafka {
     };
   }
 
+  /** How many messages a (prefixed) topic holds in all: the sum of its partitions' end offsets. */
+  async messageCount(name: string): Promise<number> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const offsets = await admin.fetchTopicOffsets(this.topic(name));
+      return offsets.reduce(
+        (sum, partition) => sum + Number(partition.high) - Number(partition.low),
+        0,
+      );
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** Resolves when a consumer group has committed every message of a topic: all of it is handled. */
+  async waitForGroupCaughtUp(groupId: string, name: string, timeoutMs = 60_000): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      await waitFor(
+        async () => {
+          const [ends, committed] = await Promise.all([
+            admin.fetchTopicOffsets(this.topic(name)),
+            admin.fetchOffsets({
+              groupId: `${this.topicPrefix}${groupId}`,
+              topics: [this.topic(name)],
+            }),
+          ]);
+          const done = new Map(
+            committed[0]?.partitions.map((partition) => [
+              partition.partition,
+              Number(partition.offset),
+            ]),
+          );
+          return ends.every(
+            (end) => Number(end.high) === 0 || (done.get(end.partition) ?? -1) >= Number(end.high),
+          );
+        },
+        { timeoutMs, intervalMs: 200, description: `group ${groupId} to finish ${name}` },
+      );
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   async cleanup(): Promise<void> {
     await Promise.all(this.consumers.map((consumer) => consumer.disconnect()));
     const admin = this.kafka.admin();

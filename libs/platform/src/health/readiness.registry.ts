@@ -21,6 +21,10 @@ export class ReadinessRegistry {
     this.checks.set(check.name, check);
   }
 
+  unregister(name: string): void {
+    this.checks.delete(name);
+  }
+
   all(): readonly ReadinessCheck[] {
     return [...this.checks.values()];
   }

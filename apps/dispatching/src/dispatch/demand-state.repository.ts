@@ -1,0 +1,92 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import {
+  type CloudEvent,
+  type DemandEventData,
+  type DemandSnapshot,
+  type DocumentEventData,
+  DemandEventTypes,
+} from '@sne/contracts';
+import { isDuplicateKeyError, MONGO_CONNECTION } from '@sne/persistence';
+import { type Connection, type Model, Schema } from 'mongoose';
+
+const DEMAND_EVENT_TYPES = new Set<string>(Object.values(DemandEventTypes));
+
+export const isDemandEvent = (event: CloudEvent): event is CloudEvent<string, DemandEventData> =>
+  DEMAND_EVENT_TYPES.has(event.type);
+
+interface DemandStateDocument {
+  /** numéro unique */
+  _id: string;
+  version: number;
+  state: string;
+  department: string;
+  snapshot: DemandSnapshot;
+  updatedAt: string;
+}
+
+const schema = new Schema<DemandStateDocument>(
+  {
+    _id: String,
+    version: { type: Number, required: true },
+    state: { type: String, required: true },
+    department: { type: String, required: true },
+    snapshot: { type: Schema.Types.Mixed, required: true },
+    updatedAt: { type: String, required: true },
+  },
+  { versionKey: false, minimize: false },
+);
+// Serves: backfill and dry runs over the active stock of a territory.
+schema.index({ state: 1, department: 1 });
+
+/**
+ * The dispatcher's own projection of each demand's latest state, fed by demand events: document
+ * events are matched with it, and it is the stock that backfills and dry runs read.
+ */
+@Injectable()
+export class DemandStateRepository implements OnModuleInit {
+  private readonly states: Model<DemandStateDocument>;
+
+  constructor(@Inject(MONGO_CONNECTION) connection: Connection) {
+    this.states = connection.model<DemandStateDocument>('DemandState', schema, 'demand_states');
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.states.init();
+  }
+
+  /**
+   * Keeps the newest version: an older or replayed event changes nothing. One demand's events
+   * come from one partition, so they are never recorded concurrently.
+   */
+  async record(demand: DemandSnapshot, at: Date): Promise<void> {
+    try {
+      await this.states.updateOne(
+        { _id: demand.numeroUnique, version: { $lt: demand.version } },
+        {
+          $set: {
+            version: demand.version,
+            state: demand.state,
+            department: demand.department,
+            snapshot: demand,
+            updatedAt: at.toISOString(),
+          },
+        },
+        { upsert: true },
+      );
+    } catch (error) {
+      // The upsert found the document at an equal or newer version and tried to insert it again.
+      if (!isDuplicateKeyError(error)) throw error;
+    }
+  }
+
+  /** The demand an event is about: carried by demand events, looked up for document events. */
+  async demandOf(event: CloudEvent): Promise<DemandSnapshot | undefined> {
+    if (isDemandEvent(event)) return event.data.demand;
+    return this.find((event.data as DocumentEventData).numeroUnique);
+  }
+
+  async find(numeroUnique: string): Promise<DemandSnapshot | undefined> {
+    const document = await this.states.findById(numeroUnique).lean<DemandStateDocument>();
+    return document?.snapshot;
+  }
+}

@@ -1,0 +1,80 @@
+import { GUICHET_TYPES, SUBSCRIBABLE_EVENT_TYPES } from './guichet';
+
+/** JSON Schemas of the operator API's bodies: validated by JsonBodyPipe, shown in OpenAPI. */
+
+export const createGuichetSchema = {
+  $id: 'create-guichet',
+  type: 'object',
+  required: ['code', 'name', 'type', 'territory', 'referentEmail', 'channels'],
+  additionalProperties: false,
+  properties: {
+    code: { type: 'string', pattern: '^[0-9A-Z]{5}$', description: 'the 5-character guichet code' },
+    name: { type: 'string', minLength: 1, maxLength: 200 },
+    type: { enum: [...GUICHET_TYPES] },
+    territory: {
+      type: 'object',
+      required: ['departments'],
+      additionalProperties: false,
+      properties: {
+        departments: {
+          type: 'array',
+          minItems: 1,
+          maxItems: 101,
+          uniqueItems: true,
+          items: { type: 'string', pattern: '^[0-9]{2}[0-9AB]$' },
+        },
+      },
+    },
+    referentEmail: { type: 'string', format: 'email', maxLength: 254 },
+    siren: { type: 'string', pattern: '^[0-9]{9}$' },
+    channels: {
+      type: 'object',
+      required: ['kafka', 'pull'],
+      additionalProperties: false,
+      properties: {
+        kafka: {
+          type: 'object',
+          required: ['enabled'],
+          additionalProperties: false,
+          properties: { enabled: { type: 'boolean' } },
+        },
+        webhook: {
+          type: 'object',
+          required: ['enabled', 'url'],
+          additionalProperties: false,
+          properties: {
+            enabled: { type: 'boolean' },
+            url: { type: 'string', format: 'uri', pattern: '^https?://', maxLength: 2000 },
+          },
+        },
+        pull: {
+          type: 'object',
+          required: ['enabled'],
+          additionalProperties: false,
+          properties: { enabled: { type: 'boolean' } },
+        },
+      },
+    },
+  },
+} as const;
+
+export const subscriptionChangeSchema = {
+  $id: 'subscription-change',
+  type: 'object',
+  required: ['eventTypes', 'rule'],
+  additionalProperties: false,
+  properties: {
+    eventTypes: {
+      type: 'array',
+      minItems: 1,
+      uniqueItems: true,
+      items: { enum: [...SUBSCRIBABLE_EVENT_TYPES] },
+    },
+    includeOwnEvents: { type: 'boolean' },
+    rule: {
+      type: 'object',
+      description: 'a filter rule (see docs/filter-rules.md); checked field by field',
+    },
+    comment: { type: 'string', maxLength: 1000 },
+  },
+} as const;

@@ -1,0 +1,172 @@
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Put,
+  Query,
+  Res,
+} from '@nestjs/common';
+import { ApiBody, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { DEMAND_FIELDS, findNeverMatching, validateRule } from '@sne/matching';
+import { InvalidInputError, JsonBodyPipe } from '@sne/platform';
+import type { Response } from 'express';
+import type { Guichet, NewGuichet, SubscriptionChange, SubscriptionRevision } from './guichet';
+import { createGuichetSchema, subscriptionChangeSchema } from './guichet.schemas';
+import { GuichetsService } from './guichets.service';
+
+const GUICHET_CODE = /^[0-9A-Z]{5}$/;
+const OPERATOR = /^[\w.@-]{1,100}$/;
+
+function guichetCode(code: string): string {
+  if (!GUICHET_CODE.test(code)) {
+    throw new InvalidInputError('invalid guichet code', [
+      { path: '/code', message: 'must be 5 characters, digits or A-Z' },
+    ]);
+  }
+  return code;
+}
+
+function operatorId(header: string | undefined): string {
+  if (!header || !OPERATOR.test(header)) {
+    throw new InvalidInputError('who makes the change must be said', [
+      { path: 'x-operator-id', message: 'header required: the operator making the change' },
+    ]);
+  }
+  return header;
+}
+
+function expectedVersion(ifMatch: string | undefined): number | undefined {
+  if (ifMatch === undefined) return undefined;
+  const version = Number(ifMatch.replace(/^W\//, '').replace(/"/g, ''));
+  if (!Number.isInteger(version) || version < 1) {
+    throw new InvalidInputError('invalid If-Match', [
+      { path: 'if-match', message: 'must be the version number read, e.g. "3"' },
+    ]);
+  }
+  return version;
+}
+
+/** The operators' API over guichets and their subscriptions. */
+@ApiTags('guichets')
+@Controller('guichets')
+export class GuichetsController {
+  constructor(private readonly guichets: GuichetsService) {}
+
+  @Post()
+  @ApiOperation({
+    summary: 'Register a guichet; its delivery log (Kafka topic) is created with it',
+  })
+  @ApiBody({ schema: createGuichetSchema as never })
+  create(
+    @Body(new JsonBodyPipe<NewGuichet>(createGuichetSchema)) body: NewGuichet,
+  ): Promise<Guichet> {
+    return this.guichets.create(body);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List the guichets' })
+  async list(): Promise<{ guichets: Guichet[] }> {
+    return { guichets: await this.guichets.list() };
+  }
+
+  @Get(':code')
+  get(@Param('code') code: string): Promise<Guichet> {
+    return this.guichets.get(guichetCode(code));
+  }
+
+  @Post(':code/pause')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Pause deliveries to a guichet (they accumulate in its log, nothing is lost)',
+  })
+  pause(@Param('code') code: string): Promise<Guichet> {
+    return this.guichets.setPaused(guichetCode(code), true);
+  }
+
+  @Post(':code/resume')
+  @HttpCode(200)
+  resume(@Param('code') code: string): Promise<Guichet> {
+    return this.guichets.setPaused(guichetCode(code), false);
+  }
+
+  @Get(':code/subscription')
+  @ApiOperation({ summary: "The guichet's current subscription; ETag is its version" })
+  async subscription(
+    @Param('code') code: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<SubscriptionRevision> {
+    const revision = await this.guichets.subscription(guichetCode(code));
+    response.setHeader('ETag', `"${revision.version}"`);
+    return revision;
+  }
+
+  @Put(':code/subscription')
+  @ApiOperation({
+    summary: 'Save a new version of the subscription (If-Match: the version edited)',
+  })
+  @ApiBody({ schema: subscriptionChangeSchema as never })
+  @ApiHeader({
+    name: 'If-Match',
+    required: false,
+    description: 'the version read; omit only for the first subscription',
+  })
+  @ApiHeader({ name: 'x-operator-id', required: true, description: 'who makes the change' })
+  @ApiQuery({ name: 'allowNeverMatching', required: false, type: Boolean })
+  async changeSubscription(
+    @Param('code') code: string,
+    @Body(new JsonBodyPipe<SubscriptionChange>(subscriptionChangeSchema)) body: SubscriptionChange,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Headers('x-operator-id') operator: string | undefined,
+    @Query('allowNeverMatching') allowNeverMatching: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<SubscriptionRevision> {
+    const version = expectedVersion(ifMatch);
+    const revision = await this.guichets.changeSubscription(guichetCode(code), body, {
+      operator: operatorId(operator),
+      allowNeverMatching: allowNeverMatching === 'true',
+      ...(version !== undefined ? { expectedVersion: version } : {}),
+    });
+    response.setHeader('ETag', `"${revision.version}"`);
+    return revision;
+  }
+
+  @Get(':code/subscription/history')
+  @ApiOperation({
+    summary: 'Every version of the subscription, newest first: who changed what, when',
+  })
+  async history(@Param('code') code: string): Promise<{ revisions: SubscriptionRevision[] }> {
+    return { revisions: await this.guichets.history(guichetCode(code)) };
+  }
+
+  @Post(':code/explain')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Why this guichet would (not) receive an event, predicate by predicate',
+  })
+  explain(@Param('code') code: string, @Body() event: unknown) {
+    return this.guichets.explain(guichetCode(code), event);
+  }
+}
+
+/** Checks a draft rule without saving it: problems with their paths, and parts that never match. */
+@ApiTags('rules')
+@Controller('rules')
+export class RulesController {
+  @Post('validate')
+  @HttpCode(200)
+  validate(@Body() body: unknown) {
+    const rule = (body as { rule?: unknown } | null)?.rule;
+    const validation = validateRule(rule, DEMAND_FIELDS);
+    if (!validation.ok) return { valid: false, issues: validation.issues, warnings: [] };
+    return { valid: true, issues: [], warnings: findNeverMatching(validation.rule, DEMAND_FIELDS) };
+  }
+
+  @Get('fields')
+  fields() {
+    return { fields: DEMAND_FIELDS };
+  }
+}

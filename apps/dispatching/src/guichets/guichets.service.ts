@@ -1,0 +1,163 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { type CloudEvent, validateEvent } from '@sne/contracts';
+import {
+  DEMAND_FIELDS,
+  explain,
+  type ExplainResult,
+  findNeverMatching,
+  validateRule,
+} from '@sne/matching';
+import {
+  Clock,
+  ConflictError,
+  InvalidInputError,
+  NotFoundError,
+  RuleViolationError,
+  StaleVersionError,
+} from '@sne/platform';
+import { DemandStateRepository } from '../dispatch/demand-state.repository';
+import { DeliveryTopics } from '../dispatch/delivery-topics';
+import { matchDocument } from '../dispatch/match-document';
+import { SubscriptionIndex } from '../dispatch/subscription-index';
+import type { Guichet, NewGuichet, SubscriptionChange, SubscriptionRevision } from './guichet';
+import { GuichetRepository } from './guichet.repository';
+
+export interface SubscriptionChangeOptions {
+  /** The version the operator edited (If-Match); absent only for a guichet's first subscription. */
+  readonly expectedVersion?: number;
+  readonly operator: string;
+  /** Save a rule that can never match (flagged otherwise). */
+  readonly allowNeverMatching?: boolean;
+}
+
+@Injectable()
+export class GuichetsService {
+  private readonly logger = new Logger(GuichetsService.name);
+
+  constructor(
+    private readonly repository: GuichetRepository,
+    private readonly topics: DeliveryTopics,
+    private readonly index: SubscriptionIndex,
+    private readonly demandStates: DemandStateRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(input: NewGuichet): Promise<Guichet> {
+    const guichet: Guichet = { ...input, paused: false, createdAt: this.clock.now().toISOString() };
+    // The topic first: a guichet that exists always has its delivery log.
+    await this.topics.ensure([guichet.code]);
+    if (!(await this.repository.insert(guichet))) {
+      throw new ConflictError(`guichet ${guichet.code} exists already`, { code: guichet.code });
+    }
+    this.logger.log({ msg: 'guichet created', guichet: guichet.code });
+    return guichet;
+  }
+
+  async get(code: string): Promise<Guichet> {
+    const guichet = await this.repository.find(code);
+    if (!guichet) throw new NotFoundError(`no guichet ${code}`, { code });
+    return guichet;
+  }
+
+  list(): Promise<Guichet[]> {
+    return this.repository.list();
+  }
+
+  async setPaused(code: string, paused: boolean): Promise<Guichet> {
+    if (!(await this.repository.setPaused(code, paused)))
+      throw new NotFoundError(`no guichet ${code}`, { code });
+    return this.get(code);
+  }
+
+  async subscription(code: string): Promise<SubscriptionRevision> {
+    await this.get(code);
+    const revision = await this.repository.latestRevision(code);
+    if (!revision) throw new NotFoundError(`guichet ${code} has no subscription yet`, { code });
+    return revision;
+  }
+
+  async history(code: string): Promise<SubscriptionRevision[]> {
+    await this.get(code);
+    return this.repository.history(code);
+  }
+
+  /**
+   * Saves a new version of a guichet's subscription. The rule is validated field by field; a rule
+   * that can never match is refused unless asked for; a stale `expectedVersion` is refused.
+   */
+  async changeSubscription(
+    code: string,
+    change: SubscriptionChange,
+    options: SubscriptionChangeOptions,
+  ): Promise<SubscriptionRevision> {
+    await this.get(code);
+    const validation = validateRule(change.rule, DEMAND_FIELDS);
+    if (!validation.ok) {
+      throw new InvalidInputError(
+        'the rule is invalid',
+        validation.issues.map((issue) => ({
+          ...issue,
+          path: `/rule${issue.path === '/' ? '' : issue.path}`,
+        })),
+      );
+    }
+    const warnings = findNeverMatching(validation.rule, DEMAND_FIELDS);
+    if (warnings.length > 0 && !options.allowNeverMatching) {
+      throw new RuleViolationError(
+        'the rule can never match; fix it, or save it anyway with allowNeverMatching=true',
+        warnings.map((warning) => ({
+          ...warning,
+          path: `/rule${warning.path === '/' ? '' : warning.path}`,
+        })),
+      );
+    }
+    const current = await this.repository.latestRevision(code);
+    const currentVersion = current?.version ?? 0;
+    if ((options.expectedVersion ?? 0) !== currentVersion) {
+      throw new StaleVersionError(
+        `subscription of ${code} is at version ${currentVersion}, not ${options.expectedVersion ?? 'none'}`,
+        { currentVersion },
+      );
+    }
+    const revision: SubscriptionRevision = {
+      guichetCode: code,
+      version: currentVersion + 1,
+      eventTypes: change.eventTypes,
+      includeOwnEvents: change.includeOwnEvents ?? false,
+      rule: validation.rule,
+      changedBy: options.operator,
+      changedAt: this.clock.now().toISOString(),
+      ...(change.comment ? { comment: change.comment } : {}),
+    };
+    if (!(await this.repository.insertRevision(revision))) {
+      throw new StaleVersionError(`subscription of ${code} was changed meanwhile`, {
+        currentVersion: currentVersion + 1,
+      });
+    }
+    this.logger.log({
+      msg: 'subscription changed',
+      guichet: code,
+      version: revision.version,
+      operator: options.operator,
+    });
+    await this.index.refresh();
+    return revision;
+  }
+
+  /** Why this guichet would (not) receive an event, predicate by predicate. */
+  async explain(
+    code: string,
+    input: unknown,
+  ): Promise<ExplainResult & { eventTypeSubscribed: boolean; ownEvent: boolean }> {
+    const revision = await this.subscription(code);
+    const decoded = validateEvent(input);
+    if (!decoded.ok) throw new InvalidInputError('not a valid event', decoded.issues);
+    const event: CloudEvent = decoded.value;
+    const document = matchDocument(event, await this.demandStates.demandOf(event));
+    return {
+      ...explain(revision.rule, document),
+      eventTypeSubscribed: revision.eventTypes.includes(event.type),
+      ownEvent: event.guichet === code && !revision.includeOwnEvents,
+    };
+  }
+}

@@ -1,0 +1,55 @@
+/** One reason an input was refused: a JSON pointer into the input and why. */
+export interface InputIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+/**
+ * Errors of the domain and application layers. They say what went wrong; only the HTTP layer
+ * (AllExceptionsFilter) turns them into status codes.
+ */
+export abstract class DomainError extends Error {
+  abstract readonly code: string;
+  constructor(
+    message: string,
+    readonly details?: Readonly<Record<string, unknown>>,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class NotFoundError extends DomainError {
+  readonly code = 'not-found';
+}
+
+/** The request conflicts with the current state (a duplicate, an existing code...). */
+export class ConflictError extends DomainError {
+  readonly code = 'conflict';
+}
+
+/** An If-Match version that is not the current one. */
+export class StaleVersionError extends DomainError {
+  readonly code = 'stale-version';
+}
+
+export class InvalidInputError extends DomainError {
+  readonly code = 'invalid-input';
+  constructor(
+    message: string,
+    readonly issues: readonly InputIssue[],
+  ) {
+    super(message, { issues });
+  }
+}
+
+/** Well-formed, but the rules of the domain refuse it. */
+export class RuleViolationError extends DomainError {
+  readonly code = 'rule-violation';
+  constructor(
+    message: string,
+    readonly issues: readonly InputIssue[] = [],
+  ) {
+    super(message, { issues });
+  }
+}

@@ -1,0 +1,366 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import {
+  type CloudEvent,
+  DemandEventTypes,
+  encodeEvent,
+  type GuichetDelivery,
+  guichetDeliveryTopic,
+  KafkaHeaders,
+  Topics,
+} from '@sne/contracts';
+import { evaluate, type Rule } from '@sne/matching';
+import { appEnv, factory, isolate, TestKafka, waitFor } from '@sne/testing';
+import type { KafkaMessage, Producer } from 'kafkajs';
+import { AppModule } from '../apps/dispatching/src/app.module';
+import { loadDispatchingConfig } from '../apps/dispatching/src/config';
+import { matchDocument } from '../apps/dispatching/src/dispatch/match-document';
+
+interface TestGuichet {
+  code: string;
+  type: string;
+  departments: string[];
+  eventTypes: string[];
+  rule: Rule;
+  includeOwnEvents?: boolean;
+}
+
+const ALL_DEMAND_EVENTS = Object.values(DemandEventTypes);
+
+const GUICHETS: TestGuichet[] = [
+  {
+    code: 'M5701',
+    type: 'municipality',
+    departments: ['057'],
+    eventTypes: ALL_DEMAND_EVENTS,
+    rule: { field: 'demand.wishedCommunes', anyOf: ['57463', '57672'] },
+  },
+  {
+    code: 'L5702',
+    type: 'landlord',
+    departments: ['057', '054'],
+    eventTypes: ALL_DEMAND_EVENTS,
+    rule: {
+      all: [
+        { field: 'demand.department', anyOf: ['057', '054'] },
+        { field: 'demand.householdSize', range: { lte: 3 } },
+      ],
+    },
+  },
+  {
+    code: 'S7501',
+    type: 'state-service',
+    departments: ['075'],
+    eventTypes: [DemandEventTypes.Registered, DemandEventTypes.Radiated],
+    rule: { field: 'demand.department', equals: '075' },
+  },
+  {
+    code: '10691',
+    type: 'landlord',
+    departments: ['057'],
+    eventTypes: ALL_DEMAND_EVENTS,
+    rule: { field: 'demand.department', equals: '057' },
+  },
+];
+
+describe('dispatching', () => {
+  const isolation = isolate('dispatching');
+  const kafka = new TestKafka(isolation.topicPrefix);
+  let app: INestApplication;
+  let api: string;
+  let producer: Producer;
+
+  const http = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) => {
+    const response = await fetch(`${api}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', 'x-operator-id': 'operator.test', ...headers },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return {
+      status: response.status,
+      body: text ? (JSON.parse(text) as Record<string, any>) : {},
+      headers: response.headers,
+    };
+  };
+
+  const publish = async (...events: CloudEvent[]) => {
+    await producer.send({
+      topic: kafka.topic(Topics.DemandEvents),
+      messages: events.map((event) => encodeEvent(event)),
+    });
+  };
+
+  beforeAll(async () => {
+    await kafka.createPlatformTopics();
+    const config = loadDispatchingConfig(appEnv(isolation, { SUBSCRIPTION_REFRESH_MS: '500' }));
+    app = await NestFactory.create(AppModule.forRoot(config), { logger: false });
+    await app.listen(0, '127.0.0.1');
+    api = await app.getUrl();
+    producer = kafka.kafka.producer();
+    await producer.connect();
+    for (const guichet of GUICHETS) {
+      const created = await http('POST', '/guichets', {
+        code: guichet.code,
+        name: `Guichet ${guichet.code}`,
+        type: guichet.type,
+        territory: { departments: guichet.departments },
+        referentEmail: `referent.${guichet.code.toLowerCase()}@example.fr`,
+        channels: { kafka: { enabled: true }, pull: { enabled: true } },
+      });
+      expect(created.status).toBe(201);
+      const subscribed = await http('PUT', `/guichets/${guichet.code}/subscription`, {
+        eventTypes: guichet.eventTypes,
+        rule: guichet.rule,
+      });
+      expect(subscribed.status).toBe(200);
+    }
+  });
+
+  afterAll(async () => {
+    await producer?.disconnect();
+    await app?.close();
+    await kafka.cleanup();
+  });
+
+  describe('operator API', () => {
+    it('refuses a second guichet with the same code', async () => {
+      const again = await http('POST', '/guichets', {
+        code: 'M5701',
+        name: 'x',
+        type: 'municipality',
+        territory: { departments: ['057'] },
+        referentEmail: 'x@example.fr',
+        channels: { kafka: { enabled: true }, pull: { enabled: false } },
+      });
+      expect(again.status).toBe(409);
+      expect(again.body.error.code).toBe('conflict');
+    });
+
+    it('lists every problem of an invalid guichet with its path', async () => {
+      const invalid = await http('POST', '/guichets', {
+        code: 'm57',
+        type: 'bakery',
+        territory: { departments: [] },
+      });
+      expect(invalid.status).toBe(400);
+      expect(invalid.body.error.details.issues).toEqual(
+        expect.arrayContaining([
+          { path: '/code', message: 'must match pattern "^[0-9A-Z]{5}$"' },
+          expect.objectContaining({ path: '/type' }),
+          { path: '/territory/departments', message: 'must NOT have fewer than 1 items' },
+          { path: '/name', message: "must have required property 'name'" },
+        ]),
+      );
+    });
+
+    it('refuses an invalid rule with the path inside the rule', async () => {
+      const response = await http(
+        'PUT',
+        '/guichets/M5701/subscription',
+        {
+          eventTypes: ALL_DEMAND_EVENTS,
+          rule: { all: [{ field: 'demand.householdSize', range: { lte: 'trois' } }] },
+        },
+        { 'if-match': '"1"' },
+      );
+      expect(response.status).toBe(400);
+      expect(response.body.error.details.issues).toEqual([
+        { path: '/rule/all/0/range/lte', message: 'must be a number, not a string' },
+      ]);
+    });
+
+    it('flags a rule that can never match, and saves it only when asked', async () => {
+      const never = {
+        all: [
+          { field: 'demand.department', equals: '057' },
+          { field: 'demand.department', equals: '054' },
+        ],
+      };
+      const refused = await http(
+        'PUT',
+        '/guichets/S7501/subscription',
+        { eventTypes: ALL_DEMAND_EVENTS, rule: never },
+        { 'if-match': '1' },
+      );
+      expect(refused.status).toBe(422);
+      expect(refused.body.error.details.issues[0].path).toBe('/rule');
+      const checked = await http('POST', '/rules/validate', { rule: never });
+      expect(checked.body).toMatchObject({ valid: true, warnings: [{ path: '/' }] });
+    });
+
+    it('refuses a change made on a stale version, and keeps the history', async () => {
+      const current = await http('GET', '/guichets/10691/subscription');
+      expect(current.headers.get('etag')).toBe('"1"');
+      const stale = await http(
+        'PUT',
+        '/guichets/10691/subscription',
+        { eventTypes: ALL_DEMAND_EVENTS, rule: GUICHETS[3]?.rule },
+        { 'if-match': '"7"' },
+      );
+      expect(stale.status).toBe(409);
+      expect(stale.body.error).toMatchObject({
+        code: 'stale-version',
+        details: { currentVersion: 1 },
+      });
+      const unnamed = await http(
+        'PUT',
+        '/guichets/10691/subscription',
+        { eventTypes: ALL_DEMAND_EVENTS, rule: GUICHETS[3]?.rule },
+        { 'if-match': '"1"', 'x-operator-id': '' },
+      );
+      expect(unnamed.status).toBe(400);
+      const history = await http('GET', '/guichets/10691/subscription/history');
+      expect(history.body.revisions).toHaveLength(1);
+      expect(history.body.revisions[0]).toMatchObject({ version: 1, changedBy: 'operator.test' });
+    });
+  });
+
+  describe('fan-out', () => {
+    it('delivers each event to exactly the guichets whose rules select it, in order per demand, never back to its origin', async () => {
+      const logs = Object.fromEntries(
+        await Promise.all(
+          GUICHETS.map(
+            async (guichet) =>
+              [guichet.code, await kafka.collect(guichetDeliveryTopic(guichet.code))] as const,
+          ),
+        ),
+      );
+      const events: CloudEvent[] = [];
+      for (let i = 0; i < 40; i++) {
+        const department = ['057', '054', '075'][i % 3];
+        const demand = factory.demand({
+          department,
+          guichetCode: i % 4 === 0 ? '10691' : '20045',
+          wishedCommunes:
+            department === '057' ? [['57463'], ['57227'], ['57672', '57463']][i % 3] : ['75056'],
+          household: { size: 1 + (i % 5) },
+        });
+        const types = [
+          DemandEventTypes.Registered,
+          DemandEventTypes.Updated,
+          DemandEventTypes.Radiated,
+        ];
+        types.forEach((type, step) =>
+          events.push(
+            factory.demandEvent(
+              type,
+              { ...demand, version: step + 1 },
+              { source: '/sne/registration' },
+            ),
+          ),
+        );
+      }
+      // Events caused by guichet 10691 carry it in the `guichet` attribute (the factory sets it).
+      await publish(...events);
+
+      const expected = new Map<string, string[]>();
+      for (const guichet of GUICHETS) {
+        expected.set(
+          guichet.code,
+          events
+            .filter(
+              (event) =>
+                guichet.eventTypes.includes(event.type) &&
+                event.guichet !== guichet.code &&
+                evaluate(
+                  guichet.rule,
+                  matchDocument(event, (event.data as { demand: never }).demand),
+                ),
+            )
+            .map((event) => event.id),
+        );
+      }
+      expect(expected.get('10691')?.length).toBeGreaterThan(0);
+      // Once the dispatcher has committed every event, every delivery is in the logs (it commits
+      // after the broker acknowledged them): the counts below are final, not a lower bound.
+      await kafka.waitForGroupCaughtUp('sne.dispatching', Topics.DemandEvents);
+
+      for (const guichet of GUICHETS) {
+        const want = expected.get(guichet.code) ?? [];
+        const log = logs[guichet.code];
+        expect(await kafka.messageCount(guichetDeliveryTopic(guichet.code))).toBe(want.length);
+        await waitFor(() => log.messages.length >= want.length, {
+          timeoutMs: 60_000,
+          description: `${want.length} deliveries to ${guichet.code}`,
+        });
+        const deliveries = log.messages.map(
+          (message: KafkaMessage) => JSON.parse(message.value!.toString()) as GuichetDelivery,
+        );
+        expect(deliveries.map((delivery) => delivery.event.id).sort()).toEqual([...want].sort());
+        for (const delivery of deliveries) {
+          expect(delivery.deliveryId).toBe(`${delivery.event.id}:${guichet.code}`);
+          expect(delivery.subscriptionVersion).toBe(1);
+        }
+        const versionsByDemand = new Map<string, number[]>();
+        for (const delivery of deliveries) {
+          versionsByDemand.set(delivery.event.subject, [
+            ...(versionsByDemand.get(delivery.event.subject) ?? []),
+            delivery.event.demandversion!,
+          ]);
+        }
+        for (const versions of versionsByDemand.values())
+          expect(versions).toEqual([...versions].sort((a, b) => a - b));
+      }
+      expect(
+        logs['10691'].messages.every(
+          (message: KafkaMessage) => !message.value!.toString().includes('"guichet":"10691"'),
+        ),
+      ).toBe(true);
+    });
+
+    it('dead-letters a poison event and goes on with the next one of the same demand', async () => {
+      const deadLetters = await kafka.collect(Topics.DeadLetter);
+      const log = await kafka.collect(guichetDeliveryTopic('S7501'));
+      const before = log.messages.length;
+      const demand = factory.demand({ department: '075', wishedCommunes: ['75056'] });
+      await producer.send({
+        topic: kafka.topic(Topics.DemandEvents),
+        messages: [
+          {
+            key: demand.numeroUnique,
+            value: JSON.stringify({ specversion: '1.0', type: 'sne.demand.registered.v1' }),
+          },
+        ],
+      });
+      const good = factory.demandEvent(DemandEventTypes.Registered, demand);
+      await publish(good);
+      await waitFor(
+        () =>
+          log.messages.slice(before).some((message) => message.value!.toString().includes(good.id)),
+        { description: 'the good event delivered' },
+      );
+      const [dead] = await deadLetters.waitForCount(1);
+      expect(dead?.headers?.[KafkaHeaders.DeadLetterReason]?.toString()).toMatch(
+        /^invalid event: \/id: must have required property 'id'/,
+      );
+      expect(dead?.headers?.[KafkaHeaders.DeadLetterConsumerGroup]?.toString()).toBe(
+        'sne.dispatching',
+      );
+    });
+
+    it('explains why a guichet does not receive an event', async () => {
+      const event = factory.demandEvent(
+        DemandEventTypes.Updated,
+        factory.demand({ department: '075', wishedCommunes: ['75056'] }),
+      );
+      const response = await http('POST', '/guichets/L5702/explain', event);
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({
+        matched: false,
+        eventTypeSubscribed: true,
+        ownEvent: false,
+      });
+      expect(response.body.decisive[0]).toMatchObject({
+        path: '/all/0',
+        field: 'demand.department',
+        values: ['075'],
+      });
+    });
+  });
+});
