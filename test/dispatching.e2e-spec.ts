@@ -363,4 +363,93 @@ describe('dispatching', () => {
       });
     });
   });
+
+  describe('pull feed', () => {
+    const readAll = async (code: string, limit: number) => {
+      const deliveries: GuichetDelivery[] = [];
+      let cursor = '';
+      const cursors: string[] = [];
+      for (;;) {
+        const page = await http('GET', `/guichets/${code}/feed?limit=${limit}&cursor=${cursor}`);
+        expect(page.status).toBe(200);
+        cursors.push(cursor);
+        if (page.body.deliveries.length === 0) return { deliveries, cursor, cursors };
+        deliveries.push(...(page.body.deliveries as GuichetDelivery[]));
+        cursor = page.body.nextCursor as string;
+      }
+    };
+
+    it('gives a guichet everything in its delivery log, page by page, in order per demand', async () => {
+      await kafka.waitForGroupCaughtUp('sne.dispatching', Topics.DemandEvents);
+      const expectedCount = await kafka.messageCount(guichetDeliveryTopic('M5701'));
+      expect(expectedCount).toBeGreaterThan(0);
+      const all = await waitFor(
+        async () => {
+          const read = await readAll('M5701', 7);
+          return read.deliveries.length >= expectedCount && read;
+        },
+        { timeoutMs: 30_000, description: `${expectedCount} deliveries in the feed of M5701` },
+      );
+      expect(all.deliveries).toHaveLength(expectedCount);
+      expect(new Set(all.deliveries.map((delivery) => delivery.deliveryId)).size).toBe(
+        expectedCount,
+      );
+      const versions = new Map<string, number[]>();
+      for (const delivery of all.deliveries) {
+        versions.set(delivery.event.subject, [
+          ...(versions.get(delivery.event.subject) ?? []),
+          delivery.event.demandversion!,
+        ]);
+      }
+      for (const list of versions.values()) expect(list).toEqual([...list].sort((a, b) => a - b));
+
+      // Resuming from a cursor already used gives the same page again (at-least-once).
+      const second = all.cursors[1];
+      const again = await http('GET', `/guichets/M5701/feed?limit=7&cursor=${second}`);
+      expect(again.body.deliveries.map((d: GuichetDelivery) => d.deliveryId)).toEqual(
+        all.deliveries.slice(7, 14).map((d) => d.deliveryId),
+      );
+    });
+
+    it('holds a long poll until a new delivery arrives', async () => {
+      const { cursor } = await readAll('M5701', 100);
+      const started = Date.now();
+      const poll = http('GET', `/guichets/M5701/feed?wait=20&cursor=${cursor}`);
+      const event = factory.demandEvent(
+        DemandEventTypes.Updated,
+        factory.demand({ department: '057', wishedCommunes: ['57463'], household: { size: 2 } }),
+      );
+      await publish(event);
+      const page = await poll;
+      expect(page.status).toBe(200);
+      expect(page.body.deliveries.map((d: GuichetDelivery) => d.event.id)).toEqual([event.id]);
+      expect(Date.now() - started).toBeLessThan(20_000);
+    });
+
+    it('holds deliveries while the guichet is paused and gives them after it resumes', async () => {
+      const { cursor } = await readAll('L5702', 100);
+      expect((await http('POST', '/guichets/L5702/pause')).body.paused).toBe(true);
+      const event = factory.demandEvent(
+        DemandEventTypes.Renewed,
+        factory.demand({ department: '054', household: { size: 1 } }),
+      );
+      await publish(event);
+      await kafka.waitForGroupCaughtUp('sne.dispatching', Topics.DemandEvents);
+      const paused = await http('GET', `/guichets/L5702/feed?cursor=${cursor}`);
+      expect(paused.body).toMatchObject({ deliveries: [], paused: true, nextCursor: cursor });
+      await http('POST', '/guichets/L5702/resume');
+      const resumed = await http('GET', `/guichets/L5702/feed?wait=15&cursor=${cursor}`);
+      expect(resumed.body.deliveries.map((d: GuichetDelivery) => d.event.id)).toEqual([event.id]);
+    });
+
+    it('refuses a malformed cursor or limit', async () => {
+      const badCursor = await http('GET', '/guichets/M5701/feed?cursor=not-a-cursor');
+      expect(badCursor.status).toBe(400);
+      expect(badCursor.body.error.details.issues).toEqual([
+        { path: 'cursor', message: 'use a nextCursor returned by this feed' },
+      ]);
+      expect((await http('GET', '/guichets/M5701/feed?limit=0')).status).toBe(400);
+      expect((await http('GET', '/guichets/ZZZZZ/feed')).status).toBe(404);
+    });
+  });
 });

@@ -9,6 +9,10 @@ import { DemandStateRepository } from './dispatch/demand-state.repository';
 import { DispatcherConsumer } from './dispatch/dispatcher.consumer';
 import { DispatcherService } from './dispatch/dispatcher.service';
 import { SUBSCRIPTION_REFRESH_MS, SubscriptionIndex } from './dispatch/subscription-index';
+import { FeedController } from './feed/feed.controller';
+import { FeedRepository } from './feed/feed.repository';
+import { FeedService } from './feed/feed.service';
+import { FeedWriterConsumer } from './feed/feed-writer.consumer';
 import { GuichetRepository } from './guichets/guichet.repository';
 import { GuichetsController, RulesController } from './guichets/guichets.controller';
 import { GuichetsService } from './guichets/guichets.service';
@@ -25,7 +29,7 @@ export class AppModule {
         PersistenceModule.forRoot(mongoSettingsFrom(config, APP_NAME)),
         QueuesModule.forRoot(redisSettingsFrom(config)),
       ],
-      controllers: [GuichetsController, RulesController],
+      controllers: [GuichetsController, RulesController, FeedController],
       providers: [
         { provide: SUBSCRIPTION_REFRESH_MS, useValue: config.SUBSCRIPTION_REFRESH_MS },
         GuichetRepository,
@@ -35,6 +39,9 @@ export class AppModule {
         SubscriptionIndex,
         DispatcherService,
         DispatcherConsumer,
+        FeedRepository,
+        FeedService,
+        FeedWriterConsumer,
       ],
     };
   }

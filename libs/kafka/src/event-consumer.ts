@@ -1,5 +1,12 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { type CloudEvent, decodeEvent, formatIssues, KafkaHeaders, Topics } from '@sne/contracts';
+import {
+  type CloudEvent,
+  decodeEvent,
+  formatIssues,
+  KafkaHeaders,
+  Topics,
+  type ValidationResult,
+} from '@sne/contracts';
 import {
   MetricsService,
   normalizeCorrelationId,
@@ -17,14 +24,16 @@ export interface MessageContext {
   readonly attempt: number;
 }
 
-export type EventHandler = (event: CloudEvent, context: MessageContext) => Promise<void>;
+export type EventHandler<T = CloudEvent> = (message: T, context: MessageContext) => Promise<void>;
 
-export interface ConsumerDefinition {
+export interface ConsumerDefinition<T = CloudEvent> {
   /** Unprefixed group id, e.g. `sne.dispatching`. */
   readonly groupId: string;
-  /** Unprefixed topic names from `Topics`. */
+  /** Unprefixed topic names (from `Topics`, or guichet delivery logs). */
   readonly topics: readonly string[];
-  readonly handle: EventHandler;
+  readonly handle: EventHandler<T>;
+  /** Turns a message value into what the handler takes (default: a validated CloudEvent). */
+  readonly decode?: (value: Buffer | null) => ValidationResult<T>;
   /** Attempts before a failing message goes to the dead-letter topic (default 5). */
   readonly maxAttempts?: number;
   readonly fromBeginning?: boolean;
@@ -77,7 +86,7 @@ export class EventConsumerFactory implements OnModuleDestroy {
    * down, a topic not created yet) without holding up the app, and the group's state shows in
    * readiness as `consumer:<group>`.
    */
-  start(definition: ConsumerDefinition): RunningConsumer {
+  start<T = CloudEvent>(definition: ConsumerDefinition<T>): RunningConsumer {
     const prefix = this.settings.topicPrefix;
     const groupId = `${prefix}${definition.groupId}`;
     const check = `consumer:${definition.groupId}`;
@@ -161,8 +170,8 @@ export class EventConsumerFactory implements OnModuleDestroy {
     this.running.clear();
   }
 
-  private async process(
-    definition: ConsumerDefinition,
+  private async process<T>(
+    definition: ConsumerDefinition<T>,
     topic: string,
     partition: number,
     message: KafkaMessage,
@@ -172,7 +181,9 @@ export class EventConsumerFactory implements OnModuleDestroy {
       headerText(message.headers, KafkaHeaders.CorrelationId),
     );
     await withCorrelationId(correlationId, async () => {
-      const decoded = decodeEvent(message.value);
+      const decoded = definition.decode
+        ? definition.decode(message.value)
+        : (decodeEvent(message.value) as unknown as ValidationResult<T>);
       if (!decoded.ok) {
         await this.deadLetter(
           definition,
@@ -222,8 +233,8 @@ export class EventConsumerFactory implements OnModuleDestroy {
     });
   }
 
-  private async deadLetter(
-    definition: ConsumerDefinition,
+  private async deadLetter<T>(
+    definition: ConsumerDefinition<T>,
     topic: string,
     partition: number,
     message: KafkaMessage,

@@ -21,7 +21,7 @@ import { GuichetsService } from './guichets.service';
 const GUICHET_CODE = /^[0-9A-Z]{5}$/;
 const OPERATOR = /^[\w.@-]{1,100}$/;
 
-function guichetCode(code: string): string {
+export function guichetCode(code: string): string {
   if (!GUICHET_CODE.test(code)) {
     throw new InvalidInputError('invalid guichet code', [
       { path: '/code', message: 'must be 5 characters, digits or A-Z' },

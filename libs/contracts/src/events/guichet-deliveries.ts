@@ -1,4 +1,5 @@
 import { cloudEventSchema, type CloudEvent } from '../envelope';
+import { createValidator, type ValidationResult } from '../validation';
 
 /**
  * What a guichet receives, on its own delivery log (`sne.guichet.<code>.deliveries.v1`), its
@@ -31,3 +32,22 @@ export const guichetDeliverySchema = {
     event: (({ $id: _id, ...schema }) => schema)(cloudEventSchema),
   },
 } as const;
+
+const validateDelivery = createValidator<GuichetDelivery>(guichetDeliverySchema);
+
+/** Parses and validates a delivery-log message value; never throws. */
+export function decodeDelivery(
+  value: Buffer | null | undefined,
+): ValidationResult<GuichetDelivery> {
+  if (!value || value.length === 0)
+    return { ok: false, issues: [{ path: '/', message: 'empty message value' }] };
+  try {
+    return validateDelivery(JSON.parse(value.toString('utf8')));
+  } catch (error) {
+    return { ok: false, issues: [{ path: '/', message: `not JSON: ${(error as Error).message}` }] };
+  }
+}
+
+export function guichetOfDeliveryTopic(topic: string): string | undefined {
+  return /^sne\.guichet\.([0-9A-Z]{5})\.deliveries\.v1$/.exec(topic)?.[1];
+}

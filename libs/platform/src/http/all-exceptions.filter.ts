@@ -12,6 +12,7 @@ import { currentCorrelationId } from '../logging/correlation';
 import {
   ConflictError,
   DomainError,
+  GoneError,
   InvalidInputError,
   NotFoundError,
   RuleViolationError,
@@ -22,6 +23,7 @@ const STATUS: ReadonlyArray<[new (...args: never[]) => DomainError, number]> = [
   [NotFoundError, HttpStatus.NOT_FOUND],
   [ConflictError, HttpStatus.CONFLICT],
   [StaleVersionError, HttpStatus.CONFLICT],
+  [GoneError, HttpStatus.GONE],
   [InvalidInputError, HttpStatus.BAD_REQUEST],
   [RuleViolationError, HttpStatus.UNPROCESSABLE_ENTITY],
 ];

@@ -33,6 +33,11 @@ export class StaleVersionError extends DomainError {
   readonly code = 'stale-version';
 }
 
+/** Asked for something that is no longer kept (an expired feed cursor). */
+export class GoneError extends DomainError {
+  readonly code = 'gone';
+}
+
 export class InvalidInputError extends DomainError {
   readonly code = 'invalid-input';
   constructor(
