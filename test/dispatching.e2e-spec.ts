@@ -452,4 +452,92 @@ describe('dispatching', () => {
       expect((await http('GET', '/guichets/ZZZZZ/feed')).status).toBe(404);
     });
   });
+
+  describe('dry run, backfill, replay', () => {
+    const active: string[] = [];
+
+    beforeAll(async () => {
+      const events: CloudEvent[] = [];
+      for (let i = 0; i < 7; i++) {
+        const demand = factory.demand({
+          department: '069',
+          wishedCommunes: ['69123'],
+          guichetCode: '20045',
+        });
+        events.push(factory.demandEvent(DemandEventTypes.Registered, demand));
+        if (i < 2) {
+          events.push(
+            factory.demandEvent(DemandEventTypes.Radiated, {
+              ...demand,
+              version: 2,
+              state: 'radiated',
+            }),
+          );
+        } else {
+          active.push(demand.numeroUnique);
+        }
+      }
+      await publish(...events);
+      await kafka.waitForGroupCaughtUp('sne.dispatching', Topics.DemandEvents);
+      const created = await http('POST', '/guichets', {
+        code: 'B6901',
+        name: 'Bailleur du Rhône',
+        type: 'landlord',
+        territory: { departments: ['069'] },
+        referentEmail: 'referent.b6901@example.fr',
+        channels: { kafka: { enabled: true }, pull: { enabled: true } },
+      });
+      expect(created.status).toBe(201);
+    });
+
+    it('tells how many active demands and recent events a draft rule would deliver, before saving it', async () => {
+      const result = await http('POST', '/guichets/B6901/subscription/dry-run', {
+        eventTypes: [DemandEventTypes.Registered],
+        rule: { field: 'demand.department', equals: '069' },
+      });
+      expect(result.status).toBe(200);
+      expect(result.body.activeDemands).toEqual({ matching: 5, examined: 5 });
+      expect(result.body.recentEvents).toMatchObject({ matching: 7, examined: 9 });
+      expect([...result.body.sample].sort()).toEqual([...active].sort());
+      expect((await http('GET', '/guichets/B6901/subscription')).status).toBe(404);
+    });
+
+    it('backfills the active demands a new subscription selects', async () => {
+      const saved = await http('PUT', '/guichets/B6901/subscription', {
+        eventTypes: ALL_DEMAND_EVENTS,
+        rule: { field: 'demand.department', equals: '069' },
+      });
+      expect(saved.status).toBe(200);
+      const page = await waitFor(
+        async () => {
+          const read = await http('GET', '/guichets/B6901/feed?limit=100');
+          return read.body.deliveries?.length >= 5 && read.body;
+        },
+        { timeoutMs: 30_000, description: 'the backfill in the feed of B6901' },
+      );
+      expect(page.deliveries.map((d: GuichetDelivery) => d.event.subject).sort()).toEqual(
+        [...active].sort(),
+      );
+      expect(page.deliveries.every((d: GuichetDelivery) => d.subscriptionVersion === 1)).toBe(true);
+    });
+
+    it('replays a guichet from a date: its Kafka group is moved back and a feed cursor is given', async () => {
+      const replay = await http('POST', '/guichets/B6901/replay', { from: '2020-01-01T00:00:00Z' });
+      expect(replay.status).toBe(200);
+      expect(replay.body.kafka).toMatchObject({ consumerGroup: 'sne.guichet.B6901', reset: true });
+      const again = await http(
+        'GET',
+        `/guichets/B6901/feed?limit=100&cursor=${replay.body.feedCursor}`,
+      );
+      expect(again.body.deliveries).toHaveLength(5);
+      const fromNow = await http('POST', '/guichets/B6901/replay', {
+        from: new Date(Date.now() + 60_000).toISOString(),
+      });
+      const nothing = await http('GET', `/guichets/B6901/feed?cursor=${fromNow.body.feedCursor}`);
+      expect(nothing.body.deliveries).toEqual([]);
+      expect((await http('POST', '/guichets/B6901/replay', { from: 'yesterday' })).status).toBe(
+        400,
+      );
+    });
+  });
 });

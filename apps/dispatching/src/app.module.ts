@@ -14,6 +14,12 @@ import { FeedRepository } from './feed/feed.repository';
 import { FeedService } from './feed/feed.service';
 import { FeedWriterConsumer } from './feed/feed-writer.consumer';
 import { GuichetRepository } from './guichets/guichet.repository';
+import { BackfillService } from './operations/backfill.service';
+import { DryRunService } from './operations/dry-run.service';
+import { OperationsController } from './operations/operations.controller';
+import { ReplayService } from './operations/replay.service';
+import { RecentEventsRepository } from './dispatch/recent-events.repository';
+import { RetentionService } from './dispatch/retention.service';
 import { GuichetsController, RulesController } from './guichets/guichets.controller';
 import { GuichetsService } from './guichets/guichets.service';
 
@@ -29,7 +35,7 @@ export class AppModule {
         PersistenceModule.forRoot(mongoSettingsFrom(config, APP_NAME)),
         QueuesModule.forRoot(redisSettingsFrom(config)),
       ],
-      controllers: [GuichetsController, RulesController, FeedController],
+      controllers: [GuichetsController, RulesController, FeedController, OperationsController],
       providers: [
         { provide: SUBSCRIPTION_REFRESH_MS, useValue: config.SUBSCRIPTION_REFRESH_MS },
         GuichetRepository,
@@ -42,6 +48,11 @@ export class AppModule {
         FeedRepository,
         FeedService,
         FeedWriterConsumer,
+        RecentEventsRepository,
+        RetentionService,
+        DryRunService,
+        BackfillService,
+        ReplayService,
       ],
     };
   }

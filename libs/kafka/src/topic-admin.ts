@@ -49,6 +49,27 @@ export class TopicAdmin implements OnModuleDestroy {
     return created;
   }
 
+  /**
+   * Moves a consumer group back (or forward) to the first message at or after `date` on a topic.
+   * Kafka refuses while the group has members: the caller says so to the user.
+   */
+  async resetGroupToTime(
+    groupId: string,
+    topicName: string,
+    date: Date,
+  ): Promise<Array<{ partition: number; offset: string }>> {
+    const admin = await this.client();
+    const topic = this.topic(topicName);
+    const offsets = await admin.fetchTopicOffsetsByTimestamp(topic, date.getTime());
+    const partitions = offsets.map(({ partition, offset }) => ({ partition, offset }));
+    await admin.setOffsets({
+      groupId: `${this.settings.topicPrefix}${groupId}`,
+      topic,
+      partitions,
+    });
+    return partitions;
+  }
+
   /** Resolves when a broker answers a metadata request. */
   async probe(): Promise<void> {
     try {

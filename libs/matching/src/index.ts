@@ -6,3 +6,4 @@ export * from './reference-evaluator';
 export * from './compiled-matcher';
 export * from './explain';
 export * from './never-matches';
+export * from './necessary-values';

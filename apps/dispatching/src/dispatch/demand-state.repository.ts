@@ -21,6 +21,8 @@ interface DemandStateDocument {
   state: string;
   department: string;
   snapshot: DemandSnapshot;
+  /** The event that brought this version: what a backfill delivers. */
+  lastEvent: CloudEvent;
   updatedAt: string;
 }
 
@@ -31,6 +33,7 @@ const schema = new Schema<DemandStateDocument>(
     state: { type: String, required: true },
     department: { type: String, required: true },
     snapshot: { type: Schema.Types.Mixed, required: true },
+    lastEvent: { type: Schema.Types.Mixed, required: true },
     updatedAt: { type: String, required: true },
   },
   { versionKey: false, minimize: false },
@@ -58,7 +61,8 @@ export class DemandStateRepository implements OnModuleInit {
    * Keeps the newest version: an older or replayed event changes nothing. One demand's events
    * come from one partition, so they are never recorded concurrently.
    */
-  async record(demand: DemandSnapshot, at: Date): Promise<void> {
+  async record(event: CloudEvent<string, DemandEventData>, at: Date): Promise<void> {
+    const demand = event.data.demand;
     try {
       await this.states.updateOne(
         { _id: demand.numeroUnique, version: { $lt: demand.version } },
@@ -68,6 +72,7 @@ export class DemandStateRepository implements OnModuleInit {
             state: demand.state,
             department: demand.department,
             snapshot: demand,
+            lastEvent: event,
             updatedAt: at.toISOString(),
           },
         },
@@ -83,6 +88,22 @@ export class DemandStateRepository implements OnModuleInit {
   async demandOf(event: CloudEvent): Promise<DemandSnapshot | undefined> {
     if (isDemandEvent(event)) return event.data.demand;
     return this.find((event.data as DocumentEventData).numeroUnique);
+  }
+
+  /** The active demands, optionally of some departments only, one at a time (no full load). */
+  async *active(
+    departments?: ReadonlySet<string>,
+  ): AsyncGenerator<{ snapshot: DemandSnapshot; lastEvent: CloudEvent }> {
+    const filter = departments
+      ? { state: 'active', department: { $in: [...departments] } }
+      : { state: 'active' };
+    const cursor = this.states
+      .find(filter, { snapshot: 1, lastEvent: 1 })
+      .lean<DemandStateDocument>()
+      .cursor({ batchSize: 500 });
+    for await (const document of cursor) {
+      yield { snapshot: document.snapshot, lastEvent: document.lastEvent };
+    }
   }
 
   async find(numeroUnique: string): Promise<DemandSnapshot | undefined> {

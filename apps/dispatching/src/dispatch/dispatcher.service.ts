@@ -10,6 +10,7 @@ import { EventPublisher, type RawMessage } from '@sne/kafka';
 import { Clock, MetricsService } from '@sne/platform';
 import { DemandStateRepository, isDemandEvent } from './demand-state.repository';
 import { matchDocument } from './match-document';
+import { RecentEventsRepository } from './recent-events.repository';
 import { SubscriptionIndex } from './subscription-index';
 
 export const DELIVERY_ID_HEADER = 'delivery-id';
@@ -28,6 +29,7 @@ export class DispatcherService {
   constructor(
     private readonly index: SubscriptionIndex,
     private readonly states: DemandStateRepository,
+    private readonly recentEvents: RecentEventsRepository,
     private readonly publisher: EventPublisher,
     private readonly clock: Clock,
     metrics: MetricsService,
@@ -51,7 +53,7 @@ export class DispatcherService {
   }
 
   async dispatch(event: CloudEvent): Promise<GuichetDelivery[]> {
-    if (isDemandEvent(event)) await this.states.record(event.data.demand, this.clock.now());
+    if (isDemandEvent(event)) await this.states.record(event, this.clock.now());
     const document = matchDocument(event, await this.states.demandOf(event));
     const stopTimer = this.matchSeconds.startTimer();
     const selected = this.index
@@ -59,6 +61,7 @@ export class DispatcherService {
       .filter((revision) => revision.includeOwnEvents || revision.guichetCode !== event.guichet);
     stopTimer();
     this.matchedPerEvent.observe(selected.length);
+    await this.recentEvents.record(event, document);
 
     const dispatchedAt = this.clock.now().toISOString();
     const deliveries = selected.map((revision): GuichetDelivery => ({
@@ -71,7 +74,7 @@ export class DispatcherService {
     await this.publisher.sendBatch(
       deliveries.map((delivery) => ({
         topic: guichetDeliveryTopic(delivery.guichetCode),
-        messages: [toMessage(delivery)],
+        messages: [toDeliveryMessage(delivery)],
       })),
     );
     this.deliveries.inc(deliveries.length);
@@ -79,7 +82,7 @@ export class DispatcherService {
   }
 }
 
-function toMessage(delivery: GuichetDelivery): RawMessage {
+export function toDeliveryMessage(delivery: GuichetDelivery): RawMessage {
   return {
     key: delivery.event.subject,
     value: Buffer.from(JSON.stringify(delivery), 'utf8'),

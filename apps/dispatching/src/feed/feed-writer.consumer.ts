@@ -19,12 +19,10 @@ import { FeedRepository } from './feed.repository';
 import { FeedService } from './feed.service';
 
 export const FEED_GROUP = 'sne.dispatching.feed';
-export const FEED_RETENTION_DAYS = 14;
-const PURGE_EVERY_MS = 60 * 60 * 1000;
 
 /**
  * Copies the deliveries of the guichets that use the pull feed from their delivery logs into the
- * feed store, with partition and offset, and purges what is past the retention. The consumer
+ * feed store, with partition and offset (RetentionService purges it). The consumer
  * group follows the set of such guichets: when it changes, the group is restarted on the new set
  * of topics (committed offsets are kept, so nothing is read twice or skipped).
  */
@@ -34,7 +32,7 @@ export class FeedWriterConsumer implements OnApplicationBootstrap, OnModuleDestr
   private topics = '';
   private consumer: RunningConsumer | undefined;
   private following: Promise<void> = Promise.resolve();
-  private timers: NodeJS.Timeout[] = [];
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly consumers: EventConsumerFactory,
@@ -47,15 +45,12 @@ export class FeedWriterConsumer implements OnApplicationBootstrap, OnModuleDestr
 
   async onApplicationBootstrap(): Promise<void> {
     await this.follow();
-    this.timers = [
-      setInterval(() => void this.follow(), this.refreshMs),
-      setInterval(() => void this.purge(), PURGE_EVERY_MS),
-    ];
-    for (const timer of this.timers) timer.unref();
+    this.timer = setInterval(() => void this.follow(), this.refreshMs);
+    this.timer.unref();
   }
 
   async onModuleDestroy(): Promise<void> {
-    for (const timer of this.timers) clearInterval(timer);
+    clearInterval(this.timer);
     await this.following;
     await this.consumer?.stop();
   }
@@ -99,15 +94,5 @@ export class FeedWriterConsumer implements OnApplicationBootstrap, OnModuleDestr
       delivery,
     });
     this.feed.notifyAppended(guichetCode);
-  }
-
-  private async purge(): Promise<void> {
-    const before = new Date(this.clock.now().getTime() - FEED_RETENTION_DAYS * 24 * 3600 * 1000);
-    try {
-      const purged = await this.entries.purgeOlderThan(before);
-      if (purged > 0) this.logger.log({ msg: 'feed entries purged', purged });
-    } catch (error) {
-      this.logger.warn({ msg: 'feed purge failed', reason: (error as Error).message });
-    }
   }
 }

@@ -84,6 +84,15 @@ export class FeedRepository implements OnModuleInit {
     return first?.offset;
   }
 
+  /** The last offset of a partition stored before a date (-1: none). */
+  async lastOffsetBefore(guichetCode: string, partition: number, date: Date): Promise<number> {
+    const last = await this.entries
+      .findOne({ guichetCode, partition, storedAt: { $lt: date.toISOString() } }, { offset: 1 })
+      .sort({ offset: -1 })
+      .lean<Pick<FeedEntry, 'offset'>>();
+    return last?.offset ?? -1;
+  }
+
   async purgeOlderThan(date: Date): Promise<number> {
     const result = await this.entries.deleteMany({ storedAt: { $lt: date.toISOString() } });
     return result.deletedCount;

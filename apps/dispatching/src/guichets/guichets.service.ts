@@ -19,6 +19,7 @@ import { DemandStateRepository } from '../dispatch/demand-state.repository';
 import { DeliveryTopics } from '../dispatch/delivery-topics';
 import { matchDocument } from '../dispatch/match-document';
 import { SubscriptionIndex } from '../dispatch/subscription-index';
+import { BackfillService } from '../operations/backfill.service';
 import type { Guichet, NewGuichet, SubscriptionChange, SubscriptionRevision } from './guichet';
 import { GuichetRepository } from './guichet.repository';
 
@@ -40,6 +41,7 @@ export class GuichetsService {
     private readonly index: SubscriptionIndex,
     private readonly demandStates: DemandStateRepository,
     private readonly clock: Clock,
+    private readonly backfills: BackfillService,
   ) {}
 
   async create(input: NewGuichet): Promise<Guichet> {
@@ -141,6 +143,14 @@ export class GuichetsService {
       operator: options.operator,
     });
     await this.index.refresh();
+    // Demands the guichet now selects and did not before reach it in the background.
+    this.backfills.backfill(revision, current?.rule).catch((error: unknown) =>
+      this.logger.error({
+        msg: 'backfill failed',
+        guichet: code,
+        reason: (error as Error).message,
+      }),
+    );
     return revision;
   }
 

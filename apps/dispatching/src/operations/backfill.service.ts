@@ -1,0 +1,82 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { deliveryIdOf, guichetDeliveryTopic } from '@sne/contracts';
+import { EventPublisher } from '@sne/kafka';
+import { CompiledMatcher, DEMAND_FIELDS, necessaryValues, type Rule } from '@sne/matching';
+import { Clock, MetricsService } from '@sne/platform';
+import { DemandStateRepository } from '../dispatch/demand-state.repository';
+import { toDeliveryMessage } from '../dispatch/dispatcher.service';
+import { matchDocument } from '../dispatch/match-document';
+import type { SubscriptionRevision } from '../guichets/guichet';
+
+const BATCH = 200;
+
+/**
+ * When a guichet joins or widens its rule, the active demands it now selects (and did not under
+ * its previous rule) are delivered to it: each demand's latest event, with the usual delivery id,
+ * so a demand it already had is recognised. Receivers order by demand version.
+ */
+@Injectable()
+export class BackfillService {
+  private readonly logger = new Logger(BackfillService.name);
+  private readonly backfilled;
+
+  constructor(
+    private readonly states: DemandStateRepository,
+    private readonly publisher: EventPublisher,
+    private readonly clock: Clock,
+    metrics: MetricsService,
+  ) {
+    this.backfilled = metrics.counter(
+      'sne_dispatch_backfilled_total',
+      'Deliveries made by backfills',
+    );
+  }
+
+  async backfill(
+    revision: SubscriptionRevision,
+    previousRule?: Rule,
+  ): Promise<{ delivered: number; examined: number }> {
+    const now = matcherFor(revision.rule);
+    const before = previousRule ? matcherFor(previousRule) : undefined;
+    const departments = necessaryValues(revision.rule, 'demand.department') as
+      ReadonlySet<string> | undefined;
+    const topic = guichetDeliveryTopic(revision.guichetCode);
+    let batch: ReturnType<typeof toDeliveryMessage>[] = [];
+    let delivered = 0;
+    let examined = 0;
+    const flush = async () => {
+      await this.publisher.sendBatch([{ topic, messages: batch }]);
+      delivered += batch.length;
+      batch = [];
+    };
+    for await (const { snapshot, lastEvent } of this.states.active(departments)) {
+      examined++;
+      if (lastEvent.guichet === revision.guichetCode && !revision.includeOwnEvents) continue;
+      const document = matchDocument(lastEvent, snapshot);
+      if (now.match(document).length === 0 || (before && before.match(document).length > 0))
+        continue;
+      batch.push(
+        toDeliveryMessage({
+          deliveryId: deliveryIdOf(lastEvent.id, revision.guichetCode),
+          guichetCode: revision.guichetCode,
+          subscriptionVersion: revision.version,
+          dispatchedAt: this.clock.now().toISOString(),
+          event: lastEvent,
+        }),
+      );
+      if (batch.length >= BATCH) await flush();
+    }
+    if (batch.length > 0) await flush();
+    this.backfilled.inc(delivered);
+    this.logger.log({
+      msg: 'backfill done',
+      guichet: revision.guichetCode,
+      version: revision.version,
+      delivered,
+      examined,
+    });
+    return { delivered, examined };
+  }
+}
+
+const matcherFor = (rule: Rule) => CompiledMatcher.compile([{ key: true, rule }], DEMAND_FIELDS);

@@ -1,0 +1,94 @@
+import { Injectable } from '@nestjs/common';
+import {
+  CompiledMatcher,
+  DEMAND_FIELDS,
+  findNeverMatching,
+  necessaryValues,
+  type RuleWarning,
+  validateRule,
+} from '@sne/matching';
+import { Clock, InvalidInputError } from '@sne/platform';
+import { DemandStateRepository } from '../dispatch/demand-state.repository';
+import { matchDocument } from '../dispatch/match-document';
+import { RECENT_EVENTS_DAYS, RecentEventsRepository } from '../dispatch/recent-events.repository';
+import type { SubscriptionChange } from '../guichets/guichet';
+
+export interface DryRunResult {
+  readonly activeDemands: { readonly matching: number; readonly examined: number };
+  readonly recentEvents: {
+    readonly matching: number;
+    readonly examined: number;
+    readonly since: string;
+  };
+  /** A few numéros of matching active demands, to check the rule by eye. */
+  readonly sample: readonly string[];
+  readonly warnings: readonly RuleWarning[];
+}
+
+const SAMPLE_SIZE = 10;
+
+/**
+ * What a draft subscription would deliver, before it is saved: how many active demands of the
+ * stock it selects, and how many of the last 30 days' events. Reads only the departments the rule
+ * pins, when it pins some.
+ */
+@Injectable()
+export class DryRunService {
+  constructor(
+    private readonly states: DemandStateRepository,
+    private readonly recentEvents: RecentEventsRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async dryRun(guichetCode: string, draft: SubscriptionChange): Promise<DryRunResult> {
+    const validation = validateRule(draft.rule, DEMAND_FIELDS);
+    if (!validation.ok) {
+      throw new InvalidInputError(
+        'the rule is invalid',
+        validation.issues.map((issue) => ({
+          ...issue,
+          path: `/rule${issue.path === '/' ? '' : issue.path}`,
+        })),
+      );
+    }
+    const rule = validation.rule;
+    const departments = necessaryValues(rule, 'demand.department') as
+      ReadonlySet<string> | undefined;
+    const stockMatcher = CompiledMatcher.compile([{ key: true, rule }], DEMAND_FIELDS);
+    const eventMatcher = CompiledMatcher.compile(
+      [{ key: true, rule: { all: [{ field: 'event.type', anyOf: draft.eventTypes }, rule] } }],
+      DEMAND_FIELDS,
+    );
+
+    let activeMatching = 0;
+    let activeExamined = 0;
+    const sample: string[] = [];
+    for await (const { snapshot, lastEvent } of this.states.active(departments)) {
+      activeExamined++;
+      if (stockMatcher.match(matchDocument(lastEvent, snapshot)).length > 0) {
+        activeMatching++;
+        if (sample.length < SAMPLE_SIZE) sample.push(snapshot.numeroUnique);
+      }
+    }
+
+    const since = new Date(this.clock.now().getTime() - RECENT_EVENTS_DAYS * 24 * 3600 * 1000);
+    let eventsMatching = 0;
+    let eventsExamined = 0;
+    for await (const event of this.recentEvents.since(since, departments)) {
+      eventsExamined++;
+      const own = event.guichet === guichetCode && !draft.includeOwnEvents;
+      if (!own && eventMatcher.match(event.document).length > 0) eventsMatching++;
+    }
+
+    return {
+      activeDemands: { matching: activeMatching, examined: activeExamined },
+      recentEvents: {
+        matching: eventsMatching,
+        examined: eventsExamined,
+        since: since.toISOString(),
+      },
+      sample,
+      warnings: findNeverMatching(rule, DEMAND_FIELDS),
+    };
+  }
+}
