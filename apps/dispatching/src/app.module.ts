@@ -4,6 +4,12 @@ import { mongoSettingsFrom, PersistenceModule } from '@sne/persistence';
 import { PlatformModule } from '@sne/platform';
 import { QueuesModule, redisSettingsFrom } from '@sne/queues';
 import { APP_NAME, type DispatchingConfig } from './config';
+import { WebhookDeliveryProcessor } from './webhooks/webhook-delivery.processor';
+import { WebhookEndpointRepository } from './webhooks/webhook-endpoint.repository';
+import { WebhookEnqueuerConsumer } from './webhooks/webhook-enqueuer.consumer';
+import { WebhookQueue } from './webhooks/webhook-queue';
+import { WEBHOOK_SETTINGS, webhookSettingsFrom } from './webhooks/webhook-settings';
+import { WebhooksController } from './webhooks/webhooks.controller';
 import { DeliveryTopics } from './dispatch/delivery-topics';
 import { DemandStateRepository } from './dispatch/demand-state.repository';
 import { DispatcherConsumer } from './dispatch/dispatcher.consumer';
@@ -35,9 +41,16 @@ export class AppModule {
         PersistenceModule.forRoot(mongoSettingsFrom(config, APP_NAME)),
         QueuesModule.forRoot(redisSettingsFrom(config)),
       ],
-      controllers: [GuichetsController, RulesController, FeedController, OperationsController],
+      controllers: [
+        GuichetsController,
+        RulesController,
+        FeedController,
+        OperationsController,
+        WebhooksController,
+      ],
       providers: [
         { provide: SUBSCRIPTION_REFRESH_MS, useValue: config.SUBSCRIPTION_REFRESH_MS },
+        { provide: WEBHOOK_SETTINGS, useValue: webhookSettingsFrom(config) },
         GuichetRepository,
         GuichetsService,
         DemandStateRepository,
@@ -53,6 +66,10 @@ export class AppModule {
         DryRunService,
         BackfillService,
         ReplayService,
+        WebhookEndpointRepository,
+        WebhookQueue,
+        WebhookEnqueuerConsumer,
+        WebhookDeliveryProcessor,
       ],
     };
   }

@@ -10,6 +10,21 @@ export const dispatchingEnv = {
   ...kafkaEnv,
   ...mongoEnv,
   ...redisEnv,
+  WEBHOOK_TIMEOUT_MS: num({ default: 10_000, desc: 'Time allowed to a guichet endpoint per call' }),
+  WEBHOOK_MAX_ATTEMPTS: num({
+    default: 30,
+    desc: 'Attempts before a delivery becomes a dead letter (30: > 24 h)',
+  }),
+  WEBHOOK_BACKOFF_BASE_MS: num({ default: 5_000 }),
+  WEBHOOK_BACKOFF_CAP_MS: num({ default: 2 * 3600_000 }),
+  WEBHOOK_DISABLE_AFTER_DAYS: num({
+    default: 3,
+    desc: 'Days of failure before an endpoint is disabled',
+  }),
+  WEBHOOK_SECRET_GRACE_HOURS: num({
+    default: 24,
+    desc: 'How long the previous secret stays valid after a rotation',
+  }),
   SUBSCRIPTION_REFRESH_MS: num({
     default: 5_000,
     desc: 'How often to look for subscription changes made elsewhere',

@@ -83,6 +83,18 @@ export class QueueFactory implements OnModuleDestroy {
     return worker;
   }
 
+  /** A plain Redis client on the same server (for data structures next to the queues). */
+  client(): Redis {
+    const client = new Redis(connectionOptions(this.settings.url));
+    this.closables.push({ close: () => client.quit().then(() => undefined) });
+    return client;
+  }
+
+  /** The prefix of every key of this app in Redis. */
+  get keyPrefix(): string {
+    return this.settings.prefix;
+  }
+
   async onModuleDestroy(): Promise<void> {
     await Promise.all(this.closables.splice(0).map((closable) => closable.close()));
   }

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type CloudEvent, validateEvent } from '@sne/contracts';
 import {
   DEMAND_FIELDS,
@@ -20,6 +20,8 @@ import { DeliveryTopics } from '../dispatch/delivery-topics';
 import { matchDocument } from '../dispatch/match-document';
 import { SubscriptionIndex } from '../dispatch/subscription-index';
 import { BackfillService } from '../operations/backfill.service';
+import { WebhookEndpointRepository } from '../webhooks/webhook-endpoint.repository';
+import { WEBHOOK_SETTINGS, type WebhookSettings } from '../webhooks/webhook-settings';
 import type { Guichet, NewGuichet, SubscriptionChange, SubscriptionRevision } from './guichet';
 import { GuichetRepository } from './guichet.repository';
 
@@ -42,9 +44,12 @@ export class GuichetsService {
     private readonly demandStates: DemandStateRepository,
     private readonly clock: Clock,
     private readonly backfills: BackfillService,
+    private readonly webhookEndpoints: WebhookEndpointRepository,
+    @Inject(WEBHOOK_SETTINGS) private readonly webhookSettings: WebhookSettings,
   ) {}
 
-  async create(input: NewGuichet): Promise<Guichet> {
+  /** A guichet with a webhook gets its first signing secret here, shown this once. */
+  async create(input: NewGuichet): Promise<Guichet & { webhookSecret?: string }> {
     const guichet: Guichet = { ...input, paused: false, createdAt: this.clock.now().toISOString() };
     // The topic first: a guichet that exists always has its delivery log.
     await this.topics.ensure([guichet.code]);
@@ -52,7 +57,13 @@ export class GuichetsService {
       throw new ConflictError(`guichet ${guichet.code} exists already`, { code: guichet.code });
     }
     this.logger.log({ msg: 'guichet created', guichet: guichet.code });
-    return guichet;
+    if (!guichet.channels.webhook) return guichet;
+    const webhookSecret = await this.webhookEndpoints.rotateSecret(
+      guichet.code,
+      this.clock.now(),
+      this.webhookSettings.secretGraceMs,
+    );
+    return { ...guichet, webhookSecret };
   }
 
   async get(code: string): Promise<Guichet> {

@@ -1,0 +1,81 @@
+import type { Logger } from '@nestjs/common';
+import { decodeDelivery, type GuichetDelivery, guichetDeliveryTopic } from '@sne/contracts';
+import type { EventConsumerFactory, MessageContext, RunningConsumer } from '@sne/kafka';
+import type { Guichet } from '../guichets/guichet';
+import type { GuichetRepository } from '../guichets/guichet.repository';
+
+export interface FollowerOptions {
+  readonly groupId: string;
+  /** Which guichets' delivery logs to read (e.g. those with the pull feed enabled). */
+  readonly selects: (guichet: Guichet) => boolean;
+  readonly handle: (delivery: GuichetDelivery, context: MessageContext) => Promise<void>;
+  readonly refreshMs: number;
+}
+
+/**
+ * Reads the delivery logs of a changing set of guichets with one consumer group. When the set
+ * changes, the group restarts on the new list of topics; committed offsets are kept, so nothing
+ * is skipped and a newly followed log is read from its start.
+ */
+export class GuichetLogFollower {
+  private topics = '';
+  private consumer: RunningConsumer | undefined;
+  private following: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly consumers: EventConsumerFactory,
+    private readonly guichets: GuichetRepository,
+    private readonly options: FollowerOptions,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.follow();
+    this.timer = setInterval(() => void this.follow(), this.options.refreshMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.following;
+    await this.consumer?.stop();
+  }
+
+  private follow(): Promise<void> {
+    this.following = this.following
+      .then(() => this.restartIfChanged())
+      .catch((error: unknown) =>
+        this.logger.warn({
+          msg: 'followed guichets refresh failed',
+          group: this.options.groupId,
+          reason: (error as Error).message,
+        }),
+      );
+    return this.following;
+  }
+
+  private async restartIfChanged(): Promise<void> {
+    const codes = (await this.guichets.list())
+      .filter(this.options.selects)
+      .map((guichet) => guichet.code);
+    const topics = codes.map((code) => guichetDeliveryTopic(code)).sort();
+    const key = topics.join(',');
+    if (key === this.topics) return;
+    await this.consumer?.stop();
+    this.consumer = undefined;
+    this.topics = key;
+    if (topics.length === 0) return;
+    this.consumer = this.consumers.start<GuichetDelivery>({
+      groupId: this.options.groupId,
+      topics,
+      decode: decodeDelivery,
+      handle: this.options.handle,
+    });
+    this.logger.log({
+      msg: 'following guichet logs',
+      group: this.options.groupId,
+      guichets: codes.length,
+    });
+  }
+}
