@@ -37,13 +37,13 @@ interface Subscription {
 function guichets(): Subscription[] {
   const list: Subscription[] = [];
   for (let i = 0; i < 50; i++) {
-    const department = DEPARTMENTS[i % 3]!;
-    const communes = COMMUNES[department]!;
+    const department = DEPARTMENTS[i % 3];
+    const communes = COMMUNES[department];
     const shapes: Rule[] = [
       { field: 'demand.department', equals: department },
       {
         field: 'demand.wishedCommunes',
-        anyOf: [communes[i % communes.length]!, communes[(i + 1) % communes.length]!],
+        anyOf: [communes[i % communes.length], communes[(i + 1) % communes.length]],
       },
       {
         all: [
@@ -67,7 +67,7 @@ function guichets(): Subscription[] {
     list.push({
       code: `R${String(i).padStart(4, '0')}`,
       eventTypes: i % 4 === 0 ? [DemandEventTypes.Registered, DemandEventTypes.Radiated] : TYPES,
-      rule: shapes[i % shapes.length]!,
+      rule: shapes[i % shapes.length],
     });
   }
   return list;
@@ -76,8 +76,8 @@ function guichets(): Subscription[] {
 function events(count: number): CloudEvent[] {
   const list: CloudEvent[] = [];
   while (list.length < count) {
-    const department = DEPARTMENTS[list.length % 3]!;
-    const communes = COMMUNES[department]!;
+    const department = DEPARTMENTS[list.length % 3];
+    const communes = COMMUNES[department];
     const demand = factory.demand({
       department,
       guichetCode: list.length % 7 === 0 ? 'R0003' : '20045',
@@ -86,15 +86,13 @@ function events(count: number): CloudEvent[] {
         (list.length % communes.length) + 2,
       ),
       household: { size: 1 + (list.length % 6) },
-      dwellingTypes: [['T1', 'T2', 'T3'][list.length % 3]!],
+      dwellingTypes: [['T1', 'T2', 'T3'][list.length % 3]],
       dalo: list.length % 11 === 0,
     });
     const versions = 1 + (list.length % 3);
     for (let version = 1; version <= versions && list.length < count; version++) {
       const type =
-        version === 1
-          ? DemandEventTypes.Registered
-          : TYPES[(list.length + version) % TYPES.length]!;
+        version === 1 ? DemandEventTypes.Registered : TYPES[(list.length + version) % TYPES.length];
       list.push(factory.demandEvent(type, { ...demand, version }));
     }
   }
@@ -189,7 +187,7 @@ describe('dispatcher killed in the middle of a stream', () => {
     await startDispatcher();
     const progress = setInterval(() => {
       void kafka
-        .messageCount(logs[0]!)
+        .messageCount(logs[0])
         .then((n) => process.env.RESILIENCE_DEBUG && process.stderr.write(`log0=${n}\n`));
     }, 5_000);
     await kafka
