@@ -1,12 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type CloudEvent, validateEvent } from '@sne/contracts';
-import {
-  DEMAND_FIELDS,
-  explain,
-  type ExplainResult,
-  findNeverMatching,
-  validateRule,
-} from '@sne/matching';
+import { DEMAND_FIELDS, explain, type ExplainResult, findNeverMatching } from '@sne/matching';
 import {
   Clock,
   ConflictError,
@@ -24,6 +18,7 @@ import { WebhookEndpointRepository } from '../webhooks/webhook-endpoint.reposito
 import { WEBHOOK_SETTINGS, type WebhookSettings } from '../webhooks/webhook-settings';
 import type { Guichet, NewGuichet, SubscriptionChange, SubscriptionRevision } from './guichet';
 import { GuichetRepository } from './guichet.repository';
+import { subscriptionRule, underRule } from './subscription-rule';
 
 export interface SubscriptionChangeOptions {
   /** The version the operator edited (If-Match); absent only for a guichet's first subscription. */
@@ -104,24 +99,12 @@ export class GuichetsService {
     options: SubscriptionChangeOptions,
   ): Promise<SubscriptionRevision> {
     await this.get(code);
-    const validation = validateRule(change.rule, DEMAND_FIELDS);
-    if (!validation.ok) {
-      throw new InvalidInputError(
-        'the rule is invalid',
-        validation.issues.map((issue) => ({
-          ...issue,
-          path: `/rule${issue.path === '/' ? '' : issue.path}`,
-        })),
-      );
-    }
-    const warnings = findNeverMatching(validation.rule, DEMAND_FIELDS);
+    const rule = subscriptionRule(change.rule);
+    const warnings = findNeverMatching(rule, DEMAND_FIELDS);
     if (warnings.length > 0 && !options.allowNeverMatching) {
       throw new RuleViolationError(
         'the rule can never match; fix it, or save it anyway with allowNeverMatching=true',
-        warnings.map((warning) => ({
-          ...warning,
-          path: `/rule${warning.path === '/' ? '' : warning.path}`,
-        })),
+        warnings.map(underRule),
       );
     }
     const current = await this.repository.latestRevision(code);
@@ -137,7 +120,7 @@ export class GuichetsService {
       version: currentVersion + 1,
       eventTypes: change.eventTypes,
       includeOwnEvents: change.includeOwnEvents ?? false,
-      rule: validation.rule,
+      rule,
       changedBy: options.operator,
       changedAt: this.clock.now().toISOString(),
       ...(change.comment ? { comment: change.comment } : {}),

@@ -5,13 +5,13 @@ import {
   findNeverMatching,
   necessaryValues,
   type RuleWarning,
-  validateRule,
 } from '@sne/matching';
-import { Clock, InvalidInputError } from '@sne/platform';
+import { Clock } from '@sne/platform';
 import { DemandStateRepository } from '../dispatch/demand-state.repository';
 import { matchDocument } from '../dispatch/match-document';
 import { RECENT_EVENTS_DAYS, RecentEventsRepository } from '../dispatch/recent-events.repository';
 import type { SubscriptionChange } from '../guichets/guichet';
+import { subscriptionRule } from '../guichets/subscription-rule';
 
 export interface DryRunResult {
   readonly activeDemands: { readonly matching: number; readonly examined: number };
@@ -41,17 +41,7 @@ export class DryRunService {
   ) {}
 
   async dryRun(guichetCode: string, draft: SubscriptionChange): Promise<DryRunResult> {
-    const validation = validateRule(draft.rule, DEMAND_FIELDS);
-    if (!validation.ok) {
-      throw new InvalidInputError(
-        'the rule is invalid',
-        validation.issues.map((issue) => ({
-          ...issue,
-          path: `/rule${issue.path === '/' ? '' : issue.path}`,
-        })),
-      );
-    }
-    const rule = validation.rule;
+    const rule = subscriptionRule(draft.rule);
     const departments = necessaryValues(rule, 'demand.department') as
       ReadonlySet<string> | undefined;
     const stockMatcher = CompiledMatcher.compile([{ key: true, rule }], DEMAND_FIELDS);
