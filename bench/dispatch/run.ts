@@ -1026,7 +1026,8 @@ interface Breakdown {
   readonly projectionDemands: { readonly atStart: number; readonly atEnd: number };
   readonly steps: StepRow[];
   readonly windows: Window[];
-  readonly projectionFit: { readonly newDemand: Fit; readonly knownDemand: Fit };
+  /** Absent with --no-breakdown (the steps are not timed). */
+  readonly projectionFit?: { readonly newDemand: Fit; readonly knownDemand: Fit };
 }
 
 const mean = (values: readonly number[]) =>
@@ -1064,7 +1065,7 @@ class DispatchTimer {
     app: INestApplication,
     private readonly phaseOf: ReadonlyMap<string, string>,
     private readonly dispatched: Int32Array,
-    detailed: boolean,
+    private readonly detailed: boolean,
   ) {
     const dispatcher = app.get(DispatcherService);
     const states = app.get(DemandStateRepository);
@@ -1102,7 +1103,7 @@ class DispatchTimer {
         Atomics.add(this.dispatched, 0, 1);
       }
     };
-    if (!detailed) return;
+    if (!this.detailed) return;
     const record = states.record.bind(states);
     states.record = (event, at) => this.time('projection', () => record(event, at));
     const recordRecent = recent.record.bind(recent);
@@ -1154,6 +1155,7 @@ class DispatchTimer {
       const part = events.slice(from, from + size);
       const partMs = part[part.length - 1].end - part[0].start;
       const projection = (newDemand: boolean) => {
+        if (!this.detailed) return undefined;
         const values = part.filter((t) => t.newDemand === newDemand).map((t) => t.projection);
         return values.length ? mean(values) : undefined;
       };
@@ -1180,22 +1182,26 @@ class DispatchTimer {
         atStart: first.projectionSize - (first.newDemand ? 1 : 0),
         atEnd: last.projectionSize,
       },
-      steps: STEPS.map((step) => {
-        const values = steps.times[step];
-        const latency = latencyOf(values);
-        const totalMs = values.reduce((sum, value) => sum + value, 0);
-        return {
-          step,
-          calls: values.length,
-          totalMs,
-          meanMs: latency.meanMs,
-          p50Ms: latency.p50Ms,
-          p99Ms: latency.p99Ms,
-          share: wallMs > 0 ? totalMs / wallMs : 0,
-        };
-      }),
+      steps: STEPS.filter((step) => this.detailed || step === 'dispatch' || step === 'between').map(
+        (step) => {
+          const values = steps.times[step];
+          const latency = latencyOf(values);
+          const totalMs = values.reduce((sum, value) => sum + value, 0);
+          return {
+            step,
+            calls: values.length,
+            totalMs,
+            meanMs: latency.meanMs,
+            p50Ms: latency.p50Ms,
+            p99Ms: latency.p99Ms,
+            share: wallMs > 0 ? totalMs / wallMs : 0,
+          };
+        },
+      ),
       windows,
-      projectionFit: { newDemand: fit(points(true)), knownDemand: fit(points(false)) },
+      ...(this.detailed
+        ? { projectionFit: { newDemand: fit(points(true)), knownDemand: fit(points(false)) } }
+        : {}),
     };
   }
 }
@@ -1822,8 +1828,9 @@ function markdown(
   const out: string[] = [];
   out.push(
     `# Dispatch benchmark\n\n${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; ` +
-      `${int(config.guichets)} guichets (Kafka channel only), ${int(config.events)} events per max-throughput run, ` +
-      `requests of up to ${config.batch} messages.\n`,
+      `${int(config.guichets)} guichets (Kafka channel only); max-throughput runs: up to ` +
+      `${int(config.events)} events or ${config.maxSeconds} s, at most ${config.backlog} events ` +
+      `ahead of the dispatcher; requests of up to ${config.batch} messages.\n`,
   );
   if (setUp) {
     out.push('## Set-up (one delivery topic per guichet)\n');
@@ -1972,6 +1979,7 @@ function markdown(
         ]),
       ),
     );
+    if (!breakdown.projectionFit) continue;
     const { newDemand, knownDemand } = breakdown.projectionFit;
     out.push(
       `\nProjection upsert ≈ ${fixed(newDemand.interceptMs, 1)} ms + ${fixed(newDemand.msPerThousandDemands, 1)} ms per 1,000 demands ` +
