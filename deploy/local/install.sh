@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the local platform needs, each part only when missing:
 #   npm packages, Kafka's jars (Maven Central), FerretDB (Go module proxy), redis-server (Debian).
-# Usage: deploy/local/install.sh [npm|kafka|ferretdb|redis]...   (no argument: all)
+# Usage: deploy/local/install.sh [npm|kafka|ferretdb|redis|poppler]...   (no argument: all)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/config.sh"
 source "$SNE_ROOT/deploy/local/lib.sh"
@@ -79,17 +79,30 @@ install_redis() {
   fi
 }
 
+# pdftoppm renders scanned batches to find their QR-coded sheets (document ingestion).
+install_poppler() {
+  if command -v pdftoppm >/dev/null; then
+    return 0
+  fi
+  log "installing poppler-utils from Debian's packages"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends poppler-utils >/dev/null
+}
+
 main() {
   mkdir -p "$SNE_CACHE_DIR"
   local parts=("$@")
-  [ ${#parts[@]} -gt 0 ] || parts=(npm kafka ferretdb redis)
+  [ ${#parts[@]} -gt 0 ] || parts=(npm kafka ferretdb redis poppler)
   for part in "${parts[@]}"; do
     case "$part" in
       npm) install_npm ;;
       kafka) install_kafka ;;
       ferretdb) install_ferretdb ;;
       redis) install_redis ;;
-      *) die "unknown part: $part (npm, kafka, ferretdb, redis)" ;;
+      poppler) install_poppler ;;
+      *) die "unknown part: $part (npm, kafka, ferretdb, redis, poppler)" ;;
     esac
   done
 }

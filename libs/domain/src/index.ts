@@ -1,1 +1,3 @@
 export * from './numero-unique';
+export * from './demand';
+export * from './renewal';
