@@ -1,3 +1,4 @@
 export * from './numero-unique';
+export * from './dates';
 export * from './demand';
 export * from './renewal';

@@ -53,14 +53,7 @@ export function parseNumeroUnique(numero: string): NumeroUniqueParts {
       `"${numero}" is not a numéro unique (DDD MMYY NNNNNN GGGGG)`,
     );
   }
-  const [, department, month, year, sequence, guichetCode] = match as unknown as [
-    string,
-    string,
-    string,
-    string,
-    string,
-    string,
-  ];
+  const [, department, month, year, sequence, guichetCode] = match;
   const monthNumber = Number(month);
   if (monthNumber < 1 || monthNumber > 12) {
     throw new InvalidNumeroUniqueError(`"${numero}" has no month ${month}`);

@@ -1,1 +1,9 @@
-export {};
+export * from './codes';
+export * from './communes';
+export * from './demand';
+export * from './demand-input.schema';
+export * from './demand-rules';
+export * from './demand.fixtures';
+export * from './duplicate-key';
+export * from './nir';
+export * from './validate-demand';
