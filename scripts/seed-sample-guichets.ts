@@ -3,10 +3,16 @@
  * platform started by `bin/sne up` has someone to deliver to. Safe to run twice: existing guichets
  * and subscriptions are left as they are.
  */
+import { DEV_AUTH_TOKEN_SECRET, issueToken } from '@sne/auth';
 import { DemandEventTypes, DocumentEventTypes } from '@sne/contracts';
 import type { Rule } from '@sne/matching';
 
 const API = process.env.DISPATCHING_URL ?? 'http://127.0.0.1:3002';
+const TOKEN = issueToken(
+  { kind: 'operator', id: 'seed', roles: ['national-admin'], territory: 'all' },
+  (process.env.AUTH_TOKEN_SECRETS ?? DEV_AUTH_TOKEN_SECRET).split(',')[0].trim(),
+  { now: new Date(), ttlSeconds: 600 },
+);
 const DEMAND_EVENTS = Object.values(DemandEventTypes);
 const ALL_EVENTS = [...DEMAND_EVENTS, ...Object.values(DocumentEventTypes)];
 
@@ -96,7 +102,7 @@ async function call(
 ): Promise<number> {
   const response = await fetch(`${API}${path}`, {
     method,
-    headers: { 'content-type': 'application/json', 'x-operator-id': 'seed', ...headers },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}`, ...headers },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   if (response.status >= 400 && response.status !== 404 && response.status !== 409) {

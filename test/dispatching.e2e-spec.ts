@@ -10,7 +10,7 @@ import {
   Topics,
 } from '@sne/contracts';
 import { evaluate, type Rule } from '@sne/matching';
-import { appEnv, factory, isolate, TestKafka, waitFor } from '@sne/testing';
+import { appEnv, factory, isolate, operatorAuth, TestKafka, waitFor } from '@sne/testing';
 import type { KafkaMessage, Producer } from 'kafkajs';
 import { AppModule } from '../apps/dispatching/src/app.module';
 import { loadDispatchingConfig } from '../apps/dispatching/src/config';
@@ -78,7 +78,7 @@ describe('dispatching', () => {
   ) => {
     const response = await fetch(`${api}${path}`, {
       method,
-      headers: { 'content-type': 'application/json', 'x-operator-id': 'operator.test', ...headers },
+      headers: { 'content-type': 'application/json', ...operatorAuth(), ...headers },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await response.text();
@@ -212,12 +212,22 @@ describe('dispatching', () => {
         'PUT',
         '/guichets/10691/subscription',
         { eventTypes: ALL_DEMAND_EVENTS, rule: GUICHETS[3]?.rule },
-        { 'if-match': '"1"', 'x-operator-id': '' },
+        { 'if-match': '"1"', authorization: '' },
       );
-      expect(unnamed.status).toBe(400);
+      expect(unnamed.status).toBe(401);
+      const consultant = await http(
+        'PUT',
+        '/guichets/10691/subscription',
+        { eventTypes: ALL_DEMAND_EVENTS, rule: GUICHETS[3]?.rule },
+        { 'if-match': '"1"', ...operatorAuth('consultant.test', ['consultant-simple']) },
+      );
+      expect(consultant.status).toBe(403);
       const history = await http('GET', '/guichets/10691/subscription/history');
       expect(history.body.revisions).toHaveLength(1);
-      expect(history.body.revisions[0]).toMatchObject({ version: 1, changedBy: 'operator.test' });
+      expect(history.body.revisions[0]).toMatchObject({
+        version: 1,
+        changedBy: 'operator:operator.test',
+      });
     });
   });
 

@@ -1,5 +1,4 @@
 import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import {
   type CloudEvent,
   DemandEventTypes,
@@ -7,7 +6,7 @@ import {
   type GuichetDelivery,
   Topics,
 } from '@sne/contracts';
-import { appEnv, factory, isolate, TestKafka, waitFor } from '@sne/testing';
+import { appEnv, factory, isolate, operatorAuth, startApp, TestKafka, waitFor } from '@sne/testing';
 import type { Producer } from 'kafkajs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -104,7 +103,7 @@ describe('webhooks', () => {
   const http = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${api}${path}`, {
       method,
-      headers: { 'content-type': 'application/json', 'x-operator-id': 'operator.test' },
+      headers: { 'content-type': 'application/json', ...operatorAuth() },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await response.text();
@@ -141,9 +140,7 @@ describe('webhooks', () => {
         WEBHOOK_BACKOFF_CAP_MS: '400',
       }),
     );
-    app = await NestFactory.create(AppModule.forRoot(config), { logger: false });
-    await app.listen(0, '127.0.0.1');
-    api = await app.getUrl();
+    ({ app, url: api } = await startApp(AppModule.forRoot(config)));
     producer = kafka.kafka.producer();
     await producer.connect();
     const created = await http('POST', '/guichets', {

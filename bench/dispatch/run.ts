@@ -13,7 +13,8 @@
  * fixed-rate run; default half the dispatcher's capacity at the end of the max run),
  * --fixed-seconds S (length of the fixed-rate run, default 60), --ceiling-seconds S (fixed-rate
  * ceiling, default 30), --batch B (messages per producer request, default 100), --warm-up W
- * (events, default 100), --seed S, --no-breakdown (no timing of the dispatcher's steps), --keep
+ * (events, default 100), --seed S, --concurrency C (partitions dispatched at once, default the
+ * app's DISPATCH_CONCURRENCY), --no-breakdown (no timing of the dispatcher's steps), --keep
  * (no clean-up).
  *
  * The dispatching app runs on the main thread, alone on its event loop as in production; the
@@ -42,10 +43,19 @@ import { formatNumeroUnique } from '@sne/domain';
 import { EventPublisher, type RawMessage } from '@sne/kafka';
 import { evaluate, type MatchDocument, type Rule } from '@sne/matching';
 import { MONGO_CONNECTION } from '@sne/persistence';
-import { appEnv, type Isolation, isolate, TestKafka, testStack, waitFor } from '@sne/testing';
+import {
+  appEnv,
+  type Isolation,
+  isolate,
+  operatorAuth,
+  TestKafka,
+  testStack,
+  waitFor,
+} from '@sne/testing';
 import { Redis } from 'ioredis';
 import { type Admin, type Consumer, Kafka, logLevel, type Producer } from 'kafkajs';
 import type { Connection } from 'mongoose';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -54,7 +64,7 @@ import { performance } from 'node:perf_hooks';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { format, resolveConfig } from 'prettier';
 import { AppModule } from '../../apps/dispatching/src/app.module';
-import { loadDispatchingConfig } from '../../apps/dispatching/src/config';
+import { dispatchingEnv, loadDispatchingConfig } from '../../apps/dispatching/src/config';
 import { DemandStateRepository } from '../../apps/dispatching/src/dispatch/demand-state.repository';
 import {
   DispatcherService,
@@ -92,6 +102,8 @@ interface Config {
   readonly maxSeconds: number;
   readonly seed: number;
   readonly breakdown: boolean;
+  /** Partitions the dispatcher handles at the same time (DISPATCH_CONCURRENCY). */
+  readonly concurrency: number;
   readonly keep: boolean;
 }
 
@@ -117,6 +129,7 @@ function parseConfig(argv: readonly string[]): Config {
     maxSeconds: valueOf('--max-seconds') ?? 150,
     seed: valueOf('--seed') ?? 20_240_601,
     breakdown: !argv.includes('--no-breakdown'),
+    concurrency: valueOf('--concurrency') ?? Number(dispatchingEnv.DISPATCH_CONCURRENCY.default),
     keep: argv.includes('--keep'),
   };
 }
@@ -1051,14 +1064,15 @@ function fit(points: ReadonlyArray<readonly [number, number]>): Fit {
  * Wraps DispatcherService.dispatch to count and time the events handled (the count, shared with
  * the client thread, bounds the backlog of the max-throughput runs), and, with `detailed`, its
  * collaborators (the same singletons DispatcherService holds) to time each step of each event.
- * The consumer handles one event at a time, so every step belongs to the dispatch under way. The
- * projection's size is followed from the demands dispatched (each event upserts its demand).
+ * Several partitions may be dispatched at once, so each step finds its event through an
+ * AsyncLocalStorage; "between" (idle time from one dispatch to the next) is measured only when
+ * the dispatcher handles one partition at a time. The projection's size is followed from the
+ * demands dispatched (each event upserts its demand).
  */
 class DispatchTimer {
   private readonly phases = new Map<string, PhaseSteps>();
   private readonly demands = new Set<string>();
-  private current: EventTiming | undefined;
-  private currentSteps: PhaseSteps | undefined;
+  private readonly context = new AsyncLocalStorage<{ timing?: EventTiming; steps?: PhaseSteps }>();
   private lastEnd = 0;
 
   constructor(
@@ -1066,6 +1080,7 @@ class DispatchTimer {
     private readonly phaseOf: ReadonlyMap<string, string>,
     private readonly dispatched: Int32Array,
     private readonly detailed: boolean,
+    private readonly serial: boolean,
   ) {
     const dispatcher = app.get(DispatcherService);
     const states = app.get(DemandStateRepository);
@@ -1083,14 +1098,12 @@ class DispatchTimer {
       const timing = steps
         ? { start, end: 0, projection: 0, newDemand, projectionSize: this.demands.size }
         : undefined;
-      this.current = timing;
-      this.currentSteps = steps;
       if (steps && timing) {
-        if (steps.events.length > 0) steps.times.between.push(start - this.lastEnd);
+        if (this.serial && steps.events.length > 0) steps.times.between.push(start - this.lastEnd);
         steps.events.push(timing);
       }
       try {
-        return await dispatch(event);
+        return await this.context.run({ timing, steps }, () => dispatch(event));
       } finally {
         const end = performance.now();
         this.lastEnd = end;
@@ -1098,8 +1111,6 @@ class DispatchTimer {
           timing.end = end;
           steps.times.dispatch.push(end - start);
         }
-        this.current = undefined;
-        this.currentSteps = undefined;
         Atomics.add(this.dispatched, 0, 1);
       }
     };
@@ -1115,7 +1126,7 @@ class DispatchTimer {
     index.match = (document) => {
       const start = performance.now();
       const matched = match(document);
-      this.currentSteps?.times.match.push(performance.now() - start);
+      this.context.getStore()?.steps?.times.match.push(performance.now() - start);
       return matched;
     };
   }
@@ -1130,8 +1141,7 @@ class DispatchTimer {
   }
 
   private async time<T>(step: Step, run: () => Promise<T>): Promise<T> {
-    const steps = this.currentSteps;
-    const timing = this.current;
+    const { steps, timing } = this.context.getStore() ?? {};
     const start = performance.now();
     try {
       return await run();
@@ -1283,7 +1293,7 @@ async function http(
 ): Promise<{ status: number; text: string }> {
   const response = await fetch(`${api}${path}`, {
     method,
-    headers: { 'content-type': 'application/json', 'x-operator-id': 'bench.dispatch' },
+    headers: { 'content-type': 'application/json', ...operatorAuth('bench.dispatch') },
     body: JSON.stringify(body),
   });
   return { status: response.status, text: await response.text() };
@@ -1571,7 +1581,11 @@ async function main(): Promise<void> {
     // The app and its guichets ----------------------------------------------------------------
     const setUpStart = performance.now();
     app = await NestFactory.create(
-      AppModule.forRoot(loadDispatchingConfig(appEnv(isolation, {}))),
+      AppModule.forRoot(
+        loadDispatchingConfig(
+          appEnv(isolation, { DISPATCH_CONCURRENCY: String(config.concurrency) }),
+        ),
+      ),
       { logger: false },
     );
     await app.listen(0, '127.0.0.1');
@@ -1590,7 +1604,13 @@ async function main(): Promise<void> {
       description: 'the dispatching app ready',
     });
     const readySeconds = (performance.now() - readyStart) / 1000;
-    const timer = new DispatchTimer(app, phaseOf, new Int32Array(dispatched), config.breakdown);
+    const timer = new DispatchTimer(
+      app,
+      phaseOf,
+      new Int32Array(dispatched),
+      config.breakdown,
+      config.concurrency === 1,
+    );
 
     const clientStart = performance.now();
     client = new Client({

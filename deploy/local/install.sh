@@ -7,7 +7,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/config.sh"
 source "$SNE_ROOT/deploy/local/lib.sh"
 
 kafka_lib_dir() { echo "$SNE_CACHE_DIR/kafka-$SNE_KAFKA_VERSION/lib"; }
-ferretdb_bin() { echo "$SNE_CACHE_DIR/ferretdb-$SNE_FERRETDB_VERSION/ferretdb"; }
+# "-idfix": built with the _id look-up patch below; a binary built without it is not reused.
+ferretdb_bin() { echo "$SNE_CACHE_DIR/ferretdb-$SNE_FERRETDB_VERSION-idfix/ferretdb"; }
 
 install_npm() {
   local stamp="$SNE_ROOT/node_modules/.sne-lock-hash"
@@ -41,6 +42,9 @@ install_kafka() {
 
 # FerretDB's module zip lacks the version file its release build writes, so it is built from a
 # writable copy of the module source with that one file added (go install alone panics at start).
+# One constant is patched (ADR 0006): its SQLite backend looks `_id` up with the expression
+# `->'$._id'` while the unique index is on `->"_id"` (the same as `->'_id'`), so SQLite never
+# uses the index and every find, update or delete by `_id` scans the whole collection.
 install_ferretdb() {
   local bin
   bin=$(ferretdb_bin)
@@ -56,6 +60,11 @@ install_ferretdb() {
   cp -r "$modcache/github.com/!ferret!d!b/!ferret!d!b@$SNE_FERRETDB_VERSION/." "$src/"
   chmod -R u+w "$src"
   echo "$SNE_FERRETDB_VERSION" >"$src/build/version/version.txt"
+  local metadata="$src/internal/backends/sqlite/metadata/metadata.go"
+  grep -q "IDColumn = DefaultColumn + \"->'\\\$._id'\"" "$metadata" ||
+    die "FerretDB $SNE_FERRETDB_VERSION: the _id expression to patch is not in $metadata"
+  # SQLite reads the label '_id' as the path '$._id': same value, and now the index's expression.
+  sed -i "s|IDColumn = DefaultColumn + \"->'\\\$._id'\"|IDColumn = DefaultColumn + \"->'_id'\"|" "$metadata"
   mkdir -p "$(dirname "$bin")"
   (cd "$src" && go build -trimpath -o "$bin.tmp" ./cmd/ferretdb)
   mv "$bin.tmp" "$bin"

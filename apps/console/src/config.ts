@@ -1,3 +1,4 @@
+import { authEnv } from '@sne/auth';
 import { coreEnv, httpPort, kafkaEnv, loadConfig, redisEnv } from '@sne/platform';
 import type { CleanedEnv } from 'envalid';
 import { url } from 'envalid';
@@ -6,6 +7,7 @@ export const APP_NAME = 'console';
 
 export const consoleEnv = {
   ...coreEnv,
+  ...authEnv,
   ...httpPort(3000),
   ...kafkaEnv,
   ...redisEnv,

@@ -1,30 +1,34 @@
+import { Public } from '@sne/platform';
 import { Controller, Get, Header } from '@nestjs/common';
+import { html, layout, table } from './html';
 import { type AppStatus, PlatformStatusService } from './platform-status.service';
 
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
-
 function renderPage(statuses: readonly AppStatus[]): string {
-  const rows = statuses
-    .map((status) => {
-      const dependencies = Object.entries(status.dependencies)
-        .map(
-          ([name, state]) =>
-            `<span class="${state.status === 'up' ? 'up' : 'down'}">${escapeHtml(name)}: ${escapeHtml(state.status)}${state.message ? ` (${escapeHtml(state.message)})` : ''}</span>`,
-        )
-        .join(' ');
-      return `<tr><td>${escapeHtml(status.app)}</td><td class="${status.ready ? 'up' : 'down'}">${status.ready ? 'ready' : 'not ready'}</td><td>${dependencies || escapeHtml(status.error ?? '')}</td><td><a href="${escapeHtml(status.url)}/metrics">metrics</a></td></tr>`;
-    })
-    .join('\n');
-  return `<!doctype html>
-<html lang="fr"><head><meta charset="utf-8"><title>SNE — console</title>
-<meta http-equiv="refresh" content="10">
-<style>body{font-family:system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.4rem .8rem;text-align:left}.up{color:#176f2c}.down{color:#b00020;font-weight:600}</style>
-</head><body><h1>SNE — plateforme de dispatching</h1><h2>Services</h2>
-<table><thead><tr><th>service</th><th>état</th><th>dépendances</th><th></th></tr></thead><tbody>
-${rows}
-</tbody></table><p>Actualisé toutes les 10 secondes. API : <a href="/api/status">/api/status</a></p></body></html>`;
+  const rows = statuses.map((status) => {
+    const dependencies = Object.entries(status.dependencies).map(
+      ([name, state]) =>
+        html`<span class="${state.status === 'up' ? 'up' : 'down'}"
+          >${name}: ${state.status}${state.message ? ` (${state.message})` : ''}</span
+        > `,
+    );
+    return [
+      status.app,
+      status.ready ? html`<span class="up">prêt</span>` : html`<span class="down">pas prêt</span>`,
+      dependencies.length > 0 ? dependencies : (status.error ?? ''),
+      html`<a href="${status.url}/metrics">métriques</a>`,
+    ];
+  });
+  return layout(
+    'SNE — plateforme de dispatching',
+    html`<h2>Services</h2>
+      ${table(['service', 'état', 'dépendances', ''], rows)}
+      <p>Actualisé toutes les 10 secondes. API : <a href="/api/status">/api/status</a></p>`,
+    { refreshSeconds: 10 },
+  );
 }
 
+// Operators reach the console through the deployment's sign-in proxy (loopback only locally).
+@Public()
 @Controller()
 export class ConsoleController {
   constructor(private readonly status: PlatformStatusService) {}

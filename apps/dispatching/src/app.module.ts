@@ -1,3 +1,4 @@
+import { AuthModule } from '@sne/auth';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { KafkaModule, kafkaSettingsFrom } from '@sne/kafka';
 import { mongoSettingsFrom, PersistenceModule } from '@sne/persistence';
@@ -12,7 +13,7 @@ import { WEBHOOK_SETTINGS, webhookSettingsFrom } from './webhooks/webhook-settin
 import { WebhooksController } from './webhooks/webhooks.controller';
 import { DeliveryTopics } from './dispatch/delivery-topics';
 import { DemandStateRepository } from './dispatch/demand-state.repository';
-import { DispatcherConsumer } from './dispatch/dispatcher.consumer';
+import { DISPATCH_CONCURRENCY, DispatcherConsumer } from './dispatch/dispatcher.consumer';
 import { DispatcherService } from './dispatch/dispatcher.service';
 import { SUBSCRIPTION_REFRESH_MS, SubscriptionIndex } from './dispatch/subscription-index';
 import { FeedController } from './feed/feed.controller';
@@ -22,7 +23,8 @@ import { FeedWriterConsumer } from './feed/feed-writer.consumer';
 import { GuichetRepository } from './guichets/guichet.repository';
 import { BackfillService } from './operations/backfill.service';
 import { DryRunService } from './operations/dry-run.service';
-import { OperationsController } from './operations/operations.controller';
+import { LagController, OperationsController } from './operations/operations.controller';
+import { LagService } from './operations/lag.service';
 import { ReplayService } from './operations/replay.service';
 import { RecentEventsRepository } from './dispatch/recent-events.repository';
 import { RetentionService } from './dispatch/retention.service';
@@ -37,18 +39,22 @@ export class AppModule {
       module: AppModule,
       imports: [
         PlatformModule.forRoot({ appName: APP_NAME, logLevel: config.LOG_LEVEL }),
+        AuthModule.forRoot({ secrets: config.AUTH_TOKEN_SECRETS }),
         KafkaModule.forRoot(kafkaSettingsFrom(config, APP_NAME)),
         PersistenceModule.forRoot(mongoSettingsFrom(config, APP_NAME)),
         QueuesModule.forRoot(redisSettingsFrom(config)),
       ],
       controllers: [
         GuichetsController,
+        LagController,
         RulesController,
         FeedController,
         OperationsController,
         WebhooksController,
       ],
       providers: [
+        LagService,
+        { provide: DISPATCH_CONCURRENCY, useValue: config.DISPATCH_CONCURRENCY },
         { provide: SUBSCRIPTION_REFRESH_MS, useValue: config.SUBSCRIPTION_REFRESH_MS },
         { provide: WEBHOOK_SETTINGS, useValue: webhookSettingsFrom(config) },
         GuichetRepository,

@@ -1,3 +1,4 @@
+import { authEnv } from '@sne/auth';
 import { coreEnv, httpPort, kafkaEnv, loadConfig, mongoEnv, redisEnv } from '@sne/platform';
 import { num } from 'envalid';
 import type { CleanedEnv } from 'envalid';
@@ -6,6 +7,7 @@ export const APP_NAME = 'dispatching';
 
 export const dispatchingEnv = {
   ...coreEnv,
+  ...authEnv,
   ...httpPort(3002),
   ...kafkaEnv,
   ...mongoEnv,
@@ -24,6 +26,12 @@ export const dispatchingEnv = {
   WEBHOOK_SECRET_GRACE_HOURS: num({
     default: 24,
     desc: 'How long the previous secret stays valid after a rotation',
+  }),
+  DISPATCH_CONCURRENCY: num({
+    default: 1,
+    desc:
+      'Partitions of the event topics dispatched at the same time (order kept per demand); more ' +
+      'than 1 pays on MongoDB, not on FerretDB whose SQLite backend writes one at a time',
   }),
   SUBSCRIPTION_REFRESH_MS: num({
     default: 5_000,

@@ -1,3 +1,4 @@
+import { authEnv } from '@sne/auth';
 import {
   coreEnv,
   httpPort,
@@ -13,6 +14,7 @@ export const APP_NAME = 'document-ingestion';
 
 export const documentIngestionEnv = {
   ...coreEnv,
+  ...authEnv,
   ...httpPort(3004),
   ...kafkaEnv,
   ...mongoEnv,

@@ -1,3 +1,4 @@
+import { authEnv } from '@sne/auth';
 import { coreEnv, httpPort, kafkaEnv, loadConfig, mongoEnv } from '@sne/platform';
 import type { CleanedEnv } from 'envalid';
 
@@ -5,6 +6,7 @@ export const APP_NAME = 'registration';
 
 export const registrationEnv = {
   ...coreEnv,
+  ...authEnv,
   ...httpPort(3001),
   ...kafkaEnv,
   ...mongoEnv,

@@ -1,3 +1,4 @@
+import { authEnv } from '@sne/auth';
 import {
   coreEnv,
   httpPort,
@@ -15,6 +16,7 @@ export const APP_NAME = 'renewal-notices';
 
 export const renewalNoticesEnv = {
   ...coreEnv,
+  ...authEnv,
   ...httpPort(3003),
   ...kafkaEnv,
   ...mongoEnv,

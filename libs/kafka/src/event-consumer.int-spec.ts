@@ -1,6 +1,11 @@
 import { Test, type TestingModule } from '@nestjs/testing';
 import { type CloudEvent, DemandEventTypes, KafkaHeaders, Topics } from '@sne/contracts';
-import { currentCorrelationId, PlatformModule, ReadinessRegistry } from '@sne/platform';
+import {
+  currentCorrelationId,
+  PlatformModule,
+  ReadinessRegistry,
+  UnavailableError,
+} from '@sne/platform';
 import { factory, isolate, TestKafka, testStack, waitFor } from '@sne/testing';
 import { EventConsumerFactory } from './event-consumer';
 import { EventPublisher } from './event-publisher';
@@ -138,6 +143,60 @@ describe(EventConsumerFactory.name, () => {
       message.headers?.[KafkaHeaders.DeadLetterReason]?.toString(),
     );
     expect(reasons).toContain('handler failed 3 times: projection store refused');
+    await consumer.stop();
+  });
+
+  it('hands batches to a batch handler, retries it while a server is out of reach, and isolates a poison message', async () => {
+    const deadLetters = await kafka.collect(Topics.DeadLetter);
+    const demand = factory.demand();
+    const events = [1, 2, 3, 4].map((version) =>
+      factory.demandEvent(DemandEventTypes.Updated, { ...demand, version }),
+    );
+    const poison = events[2];
+    const ours = (event: CloudEvent) => event.subject === demand.numeroUnique;
+    const inBatches: number[] = [];
+    const oneByOne: number[] = [];
+    let outages = 1;
+    const consumer = consumers.start({
+      groupId: 'sne.test.batch',
+      topics: [Topics.DemandEvents],
+      maxAttempts: 2,
+      retryBaseMs: 10,
+      handle: (event) => {
+        if (event.id === poison.id) return Promise.reject(new Error('cannot store'));
+        if (ours(event)) oneByOne.push(event.demandversion!);
+        return Promise.resolve();
+      },
+      handleBatch: (items) => {
+        if (!items.some((item) => ours(item.value))) return Promise.resolve();
+        if (outages-- > 0) return Promise.reject(new UnavailableError('store restarting'));
+        if (items.some((item) => item.value.id === poison.id))
+          return Promise.reject(new Error('cannot store'));
+        inBatches.push(
+          ...items.filter((item) => ours(item.value)).map((item) => item.value.demandversion!),
+        );
+        return Promise.resolve();
+      },
+    });
+    await consumer.ready;
+    await publisher.publish(Topics.DemandEvents, ...events);
+    await waitFor(() => [...inBatches, ...oneByOne].includes(4), {
+      description: 'the event after the poison one',
+    });
+    expect(outages).toBeLessThan(0);
+    expect([...inBatches, ...oneByOne].sort()).toEqual([1, 2, 4]);
+    const dead = await waitFor(
+      () => {
+        const mine = deadLetters.messages.filter(
+          (message) => message.key?.toString() === demand.numeroUnique,
+        );
+        return mine.length > 0 && mine;
+      },
+      { description: 'the poison message dead-lettered' },
+    );
+    expect(
+      dead.map((message) => message.headers?.[KafkaHeaders.DeadLetterReason]?.toString()),
+    ).toEqual(['handler failed 2 times: cannot store']);
     await consumer.stop();
   });
 

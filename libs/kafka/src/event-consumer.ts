@@ -8,12 +8,20 @@ import {
   type ValidationResult,
 } from '@sne/contracts';
 import {
+  isTransientError,
   MetricsService,
   normalizeCorrelationId,
   ReadinessRegistry,
   withCorrelationId,
 } from '@sne/platform';
-import { type Consumer, type IHeaders, Kafka, type KafkaMessage } from 'kafkajs';
+import {
+  type Consumer,
+  type EachBatchPayload,
+  type EachMessagePayload,
+  type IHeaders,
+  Kafka,
+  type KafkaMessage,
+} from 'kafkajs';
 import { EventPublisher } from './event-publisher';
 import { KAFKA_SETTINGS, type KafkaSettings } from './kafka-settings';
 
@@ -32,11 +40,24 @@ export interface ConsumerDefinition<T = CloudEvent> {
   /** Unprefixed topic names (from `Topics`, or guichet delivery logs). */
   readonly topics: readonly string[];
   readonly handle: EventHandler<T>;
+  /**
+   * Optional faster path: the valid messages of a fetched batch of one partition, in order, at
+   * most 500 at a time (e.g. one bulk write). Transient failures are retried; any other failure
+   * falls back to `handle`, message by message, so a poison message is isolated and dead-lettered.
+   */
+  readonly handleBatch?: (
+    items: ReadonlyArray<{ value: T; context: MessageContext }>,
+  ) => Promise<void>;
   /** Turns a message value into what the handler takes (default: a validated CloudEvent). */
   readonly decode?: (value: Buffer | null) => ValidationResult<T>;
   /** Attempts before a failing message goes to the dead-letter topic (default 5). */
   readonly maxAttempts?: number;
   readonly fromBeginning?: boolean;
+  /**
+   * Partitions handled at the same time (default 1). Order still holds within a partition, so
+   * per key; the handler must not assume one message at a time across partitions.
+   */
+  readonly concurrency?: number;
   /** Backoff between attempts: base × 2^(attempt-1), capped at 10 s (default base 200 ms). */
   readonly retryBaseMs?: number;
 }
@@ -54,6 +75,9 @@ function headerText(headers: IHeaders | undefined, name: string): string | undef
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Messages handed to a batch handler at most at once. */
+const BATCH_SLICE = 500;
 
 /**
  * Runs a consumer group whose handler sees only valid events. A message that does not decode or
@@ -114,13 +138,25 @@ export class EventConsumerFactory implements OnModuleDestroy {
         });
         await candidate.run({
           autoCommit: true,
-          partitionsConsumedConcurrently: 1,
-          eachMessage: async (payload) => {
-            const logicalTopic = payload.topic.slice(prefix.length);
-            await this.process(definition, logicalTopic, payload.partition, payload.message, () =>
-              payload.heartbeat(),
-            );
-          },
+          partitionsConsumedConcurrently: definition.concurrency ?? 1,
+          ...(definition.handleBatch
+            ? {
+                eachBatchAutoResolve: false,
+                eachBatch: (payload: EachBatchPayload) =>
+                  this.processBatch(definition, payload.batch.topic.slice(prefix.length), payload),
+              }
+            : {
+                eachMessage: async (payload: EachMessagePayload) => {
+                  const logicalTopic = payload.topic.slice(prefix.length);
+                  await this.process(
+                    definition,
+                    logicalTopic,
+                    payload.partition,
+                    payload.message,
+                    () => payload.heartbeat(),
+                  );
+                },
+              }),
         });
         this.running.add(candidate);
         candidate.on(candidate.events.CRASH, (event) => {
@@ -134,12 +170,20 @@ export class EventConsumerFactory implements OnModuleDestroy {
       }
     };
 
+    let wake: () => void = () => undefined;
     const ready = (async () => {
       for (let retry = 0; !stopped; retry++) {
         try {
           await attempt();
+          // Stopped while starting: this consumer must not stay in the group as a member that
+          // holds partitions nobody reads.
+          if (stopped && consumer) {
+            this.running.delete(consumer);
+            await consumer.disconnect();
+          }
           return;
         } catch (error) {
+          if (stopped) return;
           const reason = (error as Error).message;
           state = { running: false, reason: `not subscribed yet: ${reason}` };
           this.logger.warn({
@@ -147,7 +191,13 @@ export class EventConsumerFactory implements OnModuleDestroy {
             group: definition.groupId,
             reason,
           });
-          await sleep(Math.min(500 * 2 ** Math.min(retry, 6), 30_000));
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, Math.min(500 * 2 ** Math.min(retry, 6), 30_000));
+            wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
         }
       }
     })();
@@ -157,6 +207,10 @@ export class EventConsumerFactory implements OnModuleDestroy {
       stop: async () => {
         stopped = true;
         this.readiness.unregister(check);
+        wake();
+        // A start under way is cut short (its connection closed), then waited for.
+        await consumer?.disconnect().catch(() => undefined);
+        await ready;
         if (consumer) {
           this.running.delete(consumer);
           await consumer.disconnect();
@@ -168,6 +222,72 @@ export class EventConsumerFactory implements OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     await Promise.all([...this.running].map((consumer) => consumer.disconnect()));
     this.running.clear();
+  }
+
+  private async processBatch<T>(
+    definition: ConsumerDefinition<T>,
+    topic: string,
+    payload: EachBatchPayload,
+  ): Promise<void> {
+    const { batch } = payload;
+    const heartbeat = () => payload.heartbeat();
+    const handleBatch = definition.handleBatch!;
+    const base = definition.retryBaseMs ?? 200;
+    for (let from = 0; from < batch.messages.length; from += BATCH_SLICE) {
+      if (!payload.isRunning() || payload.isStale()) return;
+      const slice = batch.messages.slice(from, from + BATCH_SLICE);
+      const valid: Array<{ value: T; context: MessageContext; message: KafkaMessage }> = [];
+      for (const message of slice) {
+        const decoded = definition.decode
+          ? definition.decode(message.value)
+          : (decodeEvent(message.value) as unknown as ValidationResult<T>);
+        if (decoded.ok) {
+          valid.push({
+            value: decoded.value,
+            message,
+            context: { topic, partition: batch.partition, offset: message.offset, attempt: 1 },
+          });
+        } else {
+          await this.deadLetter(
+            definition,
+            topic,
+            batch.partition,
+            message,
+            `invalid event: ${formatIssues(decoded.issues)}`,
+          );
+        }
+      }
+      for (let attempt = 1; valid.length > 0; attempt++) {
+        try {
+          await handleBatch(valid.map(({ value, context }) => ({ value, context })));
+          this.outcomes.inc({ topic, group: definition.groupId, outcome: 'handled' }, valid.length);
+          break;
+        } catch (error) {
+          if (!isTransientError(error)) {
+            this.logger.warn({
+              msg: 'batch handler failed, handling the batch message by message',
+              topic,
+              partition: batch.partition,
+              reason: (error as Error).message,
+            });
+            for (const { message } of valid)
+              await this.process(definition, topic, batch.partition, message, heartbeat);
+            break;
+          }
+          this.logger.warn({
+            msg: 'a server is out of reach, retrying the batch',
+            topic,
+            partition: batch.partition,
+            attempt,
+            reason: (error as Error).message,
+          });
+          await sleep(Math.min(base * 2 ** (Math.min(attempt, 16) - 1), 10_000));
+          await heartbeat();
+        }
+      }
+      payload.resolveOffset(slice[slice.length - 1].offset);
+      await heartbeat();
+    }
   }
 
   private async process<T>(
@@ -196,6 +316,9 @@ export class EventConsumerFactory implements OnModuleDestroy {
       }
       const maxAttempts = definition.maxAttempts ?? 5;
       const base = definition.retryBaseMs ?? 200;
+      // Attempts count only failures of the handler's own making: while a server is out of reach
+      // the message waits (Kafka restarting must not send good events to the dead-letter topic).
+      let failures = 0;
       for (let attempt = 1; ; attempt++) {
         try {
           await definition.handle(decoded.value, {
@@ -208,25 +331,29 @@ export class EventConsumerFactory implements OnModuleDestroy {
           return;
         } catch (error) {
           const reason = (error as Error).message;
-          if (attempt >= maxAttempts) {
+          const transient = isTransientError(error);
+          if (!transient) failures++;
+          if (failures >= maxAttempts) {
             await this.deadLetter(
               definition,
               topic,
               partition,
               message,
-              `handler failed ${attempt} times: ${reason}`,
+              `handler failed ${failures} times: ${reason}`,
             );
             return;
           }
           this.logger.warn({
-            msg: 'handler failed, retrying',
+            msg: transient ? 'a server is out of reach, retrying' : 'handler failed, retrying',
             topic,
             partition,
             offset: message.offset,
             attempt,
             reason,
           });
-          await sleep(Math.min(base * 2 ** (attempt - 1), 10_000));
+          await sleep(Math.min(base * 2 ** (Math.min(attempt, 16) - 1), 10_000));
+          // Kafka itself may be the server out of reach: then the heartbeat throws, nothing is
+          // committed, and kafkajs restarts the consumer, which reads this message again.
           await heartbeat();
         }
       }

@@ -70,6 +70,38 @@ export class TopicAdmin implements OnModuleDestroy {
     return partitions;
   }
 
+  /**
+   * How far a consumer group is behind on some topics (unprefixed names): per topic, the messages
+   * between its committed offsets and the ends of the partitions. A group that never committed on
+   * a topic is behind by everything the topic holds.
+   */
+  async groupLag(
+    groupId: string,
+    topicNames: readonly string[],
+  ): Promise<Array<{ topic: string; lag: number; endOffset: number }>> {
+    if (topicNames.length === 0) return [];
+    const admin = await this.client();
+    const committed = await admin.fetchOffsets({
+      groupId: `${this.settings.topicPrefix}${groupId}`,
+      topics: topicNames.map((name) => this.topic(name)),
+    });
+    return Promise.all(
+      committed.map(async ({ topic, partitions }) => {
+        const ends = await admin.fetchTopicOffsets(topic);
+        let lag = 0;
+        let endOffset = 0;
+        for (const end of ends) {
+          const high = Number(end.high);
+          const low = Number(end.low);
+          const at = Number(partitions.find((p) => p.partition === end.partition)?.offset ?? -1);
+          endOffset += high;
+          lag += high - (at < 0 ? low : Math.max(at, low));
+        }
+        return { topic: topic.slice(this.settings.topicPrefix.length), lag, endOffset };
+      }),
+    );
+  }
+
   /** Resolves when a broker answers a metadata request. */
   async probe(): Promise<void> {
     try {

@@ -10,3 +10,5 @@ export * from './http/all-exceptions.filter';
 export * from './http/json-body.pipe';
 export * from './clock';
 export * from './http/open-api';
+export * from './transient-errors';
+export * from './http/public-route';

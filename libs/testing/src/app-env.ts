@@ -1,3 +1,4 @@
+import { TEST_AUTH_SECRET } from './auth';
 import type { Isolation } from './stack';
 import { testStack } from './stack';
 
@@ -23,6 +24,7 @@ export function appEnv(
     SMPP_URL: stack.smppUrl,
     SMPP_SYSTEM_ID: 'sne',
     SMPP_PASSWORD: 'sne',
+    AUTH_TOKEN_SECRETS: TEST_AUTH_SECRET,
     ...overrides,
   };
 }

@@ -5,3 +5,5 @@ export * from './kafka';
 export * from './app-env';
 export * from './sinks';
 export * from './processes';
+export * from './auth';
+export * from './start-app';

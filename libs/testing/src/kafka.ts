@@ -11,10 +11,13 @@ export class TestKafka {
   readonly kafka: Kafka;
   private readonly consumers: Consumer[] = [];
 
-  constructor(readonly topicPrefix: string) {
+  constructor(
+    readonly topicPrefix: string,
+    brokers: string[] = testStack().kafkaBrokers,
+  ) {
     this.kafka = new Kafka({
       clientId: `test-${topicPrefix}`,
-      brokers: testStack().kafkaBrokers,
+      brokers,
       logLevel: logLevel.NOTHING,
     });
   }
@@ -65,6 +68,41 @@ export class TestKafka {
           description: `${count} message(s) on ${this.topic(name)} (got ${messages.length})`,
         }),
     };
+  }
+
+  /**
+   * Everything several topics hold now, read by one consumer (one group join instead of one per
+   * topic), by topic name.
+   */
+  async readAll(
+    names: readonly string[],
+    timeoutMs = 60_000,
+  ): Promise<Map<string, KafkaMessage[]>> {
+    const expected = new Map<string, number>();
+    for (const name of names) expected.set(this.topic(name), await this.messageCount(name));
+    const received = new Map<string, KafkaMessage[]>(
+      [...expected.keys()].map((topic) => [topic, []]),
+    );
+    const consumer = this.kafka.consumer({
+      groupId: `${this.topicPrefix}reader.all.${Date.now()}`,
+    });
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topics: [...expected.keys()], fromBeginning: true });
+      await consumer.run({
+        eachMessage: ({ topic, message }) => {
+          received.get(topic)?.push(message);
+          return Promise.resolve();
+        },
+      });
+      await waitFor(
+        () => [...expected].every(([topic, count]) => received.get(topic)!.length >= count),
+        { timeoutMs, description: `every message of ${names.length} topics` },
+      );
+    } finally {
+      await consumer.disconnect();
+    }
+    return new Map(names.map((name) => [name, received.get(this.topic(name))!]));
   }
 
   /** How many messages a (prefixed) topic holds in all: the sum of its partitions' end offsets. */

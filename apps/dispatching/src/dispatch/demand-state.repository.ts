@@ -58,29 +58,36 @@ export class DemandStateRepository implements OnModuleInit {
   }
 
   /**
-   * Keeps the newest version: an older or replayed event changes nothing. One demand's events
-   * come from one partition, so they are never recorded concurrently.
+   * Keeps the newest version: an older or replayed event changes nothing. Reads and writes go by
+   * `_id` alone, the one filter FerretDB answers from its primary key (a compound filter such as
+   * `{ _id, version: { $lt } }` scans the whole collection there, ADR 0006). Comparing in code is
+   * safe because one demand's events come from one partition, handled by one consumer at a time;
+   * a first version races only with itself, and the unique `_id` settles that.
    */
   async record(event: CloudEvent<string, DemandEventData>, at: Date): Promise<void> {
     const demand = event.data.demand;
+    const fields = {
+      version: demand.version,
+      state: demand.state,
+      department: demand.department,
+      snapshot: demand,
+      lastEvent: event,
+      updatedAt: at.toISOString(),
+    };
+    const stored = await this.states
+      .findById(demand.numeroUnique, { version: 1 })
+      .lean<Pick<DemandStateDocument, '_id' | 'version'>>();
+    if (stored && stored.version >= demand.version) return;
+    if (stored) {
+      await this.states.updateOne({ _id: demand.numeroUnique }, { $set: fields });
+      return;
+    }
     try {
-      await this.states.updateOne(
-        { _id: demand.numeroUnique, version: { $lt: demand.version } },
-        {
-          $set: {
-            version: demand.version,
-            state: demand.state,
-            department: demand.department,
-            snapshot: demand,
-            lastEvent: event,
-            updatedAt: at.toISOString(),
-          },
-        },
-        { upsert: true },
-      );
+      await this.states.insertMany([{ _id: demand.numeroUnique, ...fields }], { lean: true });
     } catch (error) {
-      // The upsert found the document at an equal or newer version and tried to insert it again.
       if (!isDuplicateKeyError(error)) throw error;
+      // Inserted meanwhile by a replay of an earlier event: compare again against that.
+      await this.record(event, at);
     }
   }
 

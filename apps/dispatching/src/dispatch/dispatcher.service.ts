@@ -53,7 +53,12 @@ export class DispatcherService {
   }
 
   async dispatch(event: CloudEvent): Promise<GuichetDelivery[]> {
-    if (isDemandEvent(event)) await this.states.record(event, this.clock.now());
+    // A demand event carries its demand: recording it need not come before matching.
+    const recording = isDemandEvent(event)
+      ? this.states.record(event, this.clock.now())
+      : Promise.resolve();
+    // Awaited below; this only keeps a failure from being unhandled if matching throws first.
+    recording.catch(() => undefined);
     const document = matchDocument(event, await this.states.demandOf(event));
     const stopTimer = this.matchSeconds.startTimer();
     const selected = this.index
@@ -61,7 +66,6 @@ export class DispatcherService {
       .filter((revision) => revision.includeOwnEvents || revision.guichetCode !== event.guichet);
     stopTimer();
     this.matchedPerEvent.observe(selected.length);
-    await this.recentEvents.record(event, document);
 
     const dispatchedAt = this.clock.now().toISOString();
     const deliveries = selected.map((revision): GuichetDelivery => ({
@@ -71,12 +75,17 @@ export class DispatcherService {
       dispatchedAt,
       event,
     }));
-    await this.publisher.sendBatch(
-      deliveries.map((delivery) => ({
-        topic: guichetDeliveryTopic(delivery.guichetCode),
-        messages: [toDeliveryMessage(delivery)],
-      })),
-    );
+    // Independent writes, all awaited before the offset is committed: a crash repeats them all.
+    await Promise.all([
+      recording,
+      this.recentEvents.record(event, document),
+      this.publisher.sendBatch(
+        deliveries.map((delivery) => ({
+          topic: guichetDeliveryTopic(delivery.guichetCode),
+          messages: [toDeliveryMessage(delivery)],
+        })),
+      ),
+    ]);
     this.deliveries.inc(deliveries.length);
     return deliveries;
   }

@@ -1,6 +1,11 @@
 import type { Logger } from '@nestjs/common';
 import { decodeDelivery, type GuichetDelivery, guichetDeliveryTopic } from '@sne/contracts';
-import type { EventConsumerFactory, MessageContext, RunningConsumer } from '@sne/kafka';
+import type {
+  ConsumerDefinition,
+  EventConsumerFactory,
+  MessageContext,
+  RunningConsumer,
+} from '@sne/kafka';
 import type { Guichet } from '../guichets/guichet';
 import type { GuichetRepository } from '../guichets/guichet.repository';
 
@@ -9,6 +14,7 @@ export interface FollowerOptions {
   /** Which guichets' delivery logs to read (e.g. those with the pull feed enabled). */
   readonly selects: (guichet: Guichet) => boolean;
   readonly handle: (delivery: GuichetDelivery, context: MessageContext) => Promise<void>;
+  readonly handleBatch?: ConsumerDefinition<GuichetDelivery>['handleBatch'];
   readonly refreshMs: number;
 }
 
@@ -71,6 +77,7 @@ export class GuichetLogFollower {
       topics,
       decode: decodeDelivery,
       handle: this.options.handle,
+      ...(this.options.handleBatch ? { handleBatch: this.options.handleBatch } : {}),
     });
     this.logger.log({
       msg: 'following guichet logs',

@@ -38,7 +38,9 @@ export class FeedWriterConsumer implements OnApplicationBootstrap, OnModuleDestr
       {
         groupId: FEED_GROUP,
         selects: (guichet) => guichet.channels.pull.enabled,
-        handle: (delivery, context) => this.store(delivery, context),
+        handle: (delivery, context) => this.store([{ value: delivery, context }]),
+        // A fetched batch is one bulk insert: the feed keeps up with the dispatcher.
+        handleBatch: (items) => this.store(items),
         refreshMs,
       },
       new Logger(FeedWriterConsumer.name),
@@ -53,15 +55,19 @@ export class FeedWriterConsumer implements OnApplicationBootstrap, OnModuleDestr
     return this.follower.stop();
   }
 
-  private async store(delivery: GuichetDelivery, context: MessageContext): Promise<void> {
-    const guichetCode = guichetOfDeliveryTopic(context.topic) ?? delivery.guichetCode;
-    await this.entries.append({
-      guichetCode,
+  private async store(
+    items: ReadonlyArray<{ value: GuichetDelivery; context: MessageContext }>,
+  ): Promise<void> {
+    const storedAt = this.clock.now().toISOString();
+    const entries = items.map(({ value: delivery, context }) => ({
+      guichetCode: guichetOfDeliveryTopic(context.topic) ?? delivery.guichetCode,
       partition: context.partition,
       offset: Number(context.offset),
-      storedAt: this.clock.now().toISOString(),
+      storedAt,
       delivery,
-    });
-    this.feed.notifyAppended(guichetCode);
+    }));
+    await this.entries.append(entries);
+    for (const code of new Set(entries.map((entry) => entry.guichetCode)))
+      this.feed.notifyAppended(code);
   }
 }

@@ -1,7 +1,8 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { OwnGuichet, Roles } from '@sne/auth';
 import { InvalidInputError } from '@sne/platform';
-import { guichetCode } from '../guichets/guichets.controller';
+import { GUICHET_MANAGERS, guichetCode } from '../guichets/guichets.controller';
 import { type FeedPage, FeedService, MAX_FEED_LIMIT, MAX_WAIT_SECONDS } from './feed.service';
 
 function integer(
@@ -23,6 +24,9 @@ function integer(
 
 /** The pull feed: what a guichet reads when it neither consumes Kafka nor takes webhooks. */
 @ApiTags('feed')
+@ApiBearerAuth()
+@Roles(...GUICHET_MANAGERS)
+@OwnGuichet()
 @Controller('guichets')
 export class FeedController {
   constructor(private readonly feed: FeedService) {}

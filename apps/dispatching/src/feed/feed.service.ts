@@ -57,22 +57,18 @@ export class FeedService {
   }
 
   private async page(code: string, cursor: FeedCursor, limit: number): Promise<FeedPage> {
-    const partitions = await this.entries.partitions(code);
     const heads: FeedEntry[][] = [];
-    for (const partition of partitions) {
+    for (const { partition, first, last } of await this.entries.partitions(code)) {
       const after = cursor.get(partition) ?? -1;
-      const earliest = await this.entries.earliestOffset(code, partition);
-      if (earliest !== undefined && earliest > after + 1 && after >= 0) {
+      if (after >= 0 && after + 1 < first) {
         throw new GoneError(
           'the cursor points to deliveries no longer retained; restart without a cursor',
-          {
-            partition,
-            cursorOffset: after,
-            earliestOffset: earliest,
-          },
+          { partition, cursorOffset: after, earliestOffset: first },
         );
       }
-      heads.push(await this.entries.after(code, partition, after, limit));
+      heads.push(
+        await this.entries.after(code, partition, Math.max(after, first - 1), limit, last),
+      );
     }
     // Oldest first across partitions, each partition's own order kept: a k-way merge.
     const taken: FeedEntry[] = [];

@@ -1,3 +1,4 @@
+import { CurrentPrincipal, OwnGuichet, type Principal, principalLabel, Roles } from '@sne/auth';
 import {
   Body,
   Controller,
@@ -10,7 +11,14 @@ import {
   Query,
   Res,
 } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiHeader,
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import { DEMAND_FIELDS, findNeverMatching, validateRule } from '@sne/matching';
 import { InvalidInputError, JsonBodyPipe } from '@sne/platform';
 import type { Response } from 'express';
@@ -19,7 +27,6 @@ import { createGuichetSchema, subscriptionChangeSchema } from './guichet.schemas
 import { GuichetsService } from './guichets.service';
 
 const GUICHET_CODE = /^[0-9A-Z]{5}$/;
-const OPERATOR = /^[\w.@-]{1,100}$/;
 
 export function guichetCode(code: string): string {
   if (!GUICHET_CODE.test(code)) {
@@ -28,15 +35,6 @@ export function guichetCode(code: string): string {
     ]);
   }
   return code;
-}
-
-function operatorId(header: string | undefined): string {
-  if (!header || !OPERATOR.test(header)) {
-    throw new InvalidInputError('who makes the change must be said', [
-      { path: 'x-operator-id', message: 'header required: the operator making the change' },
-    ]);
-  }
-  return header;
 }
 
 function expectedVersion(ifMatch: string | undefined): number | undefined {
@@ -51,7 +49,12 @@ function expectedVersion(ifMatch: string | undefined): number | undefined {
 }
 
 /** The operators' API over guichets and their subscriptions. */
+/** Who manages guichets and their subscriptions. */
+export const GUICHET_MANAGERS = ['national-admin', 'territorial-manager'] as const;
+
 @ApiTags('guichets')
+@ApiBearerAuth()
+@Roles(...GUICHET_MANAGERS)
 @Controller('guichets')
 export class GuichetsController {
   constructor(private readonly guichets: GuichetsService) {}
@@ -74,6 +77,7 @@ export class GuichetsController {
   }
 
   @Get(':code')
+  @OwnGuichet()
   get(@Param('code') code: string): Promise<Guichet> {
     return this.guichets.get(guichetCode(code));
   }
@@ -94,6 +98,7 @@ export class GuichetsController {
   }
 
   @Get(':code/subscription')
+  @OwnGuichet()
   @ApiOperation({ summary: "The guichet's current subscription; ETag is its version" })
   async subscription(
     @Param('code') code: string,
@@ -114,19 +119,18 @@ export class GuichetsController {
     required: false,
     description: 'the version read; omit only for the first subscription',
   })
-  @ApiHeader({ name: 'x-operator-id', required: true, description: 'who makes the change' })
   @ApiQuery({ name: 'allowNeverMatching', required: false, type: Boolean })
   async changeSubscription(
     @Param('code') code: string,
     @Body(new JsonBodyPipe<SubscriptionChange>(subscriptionChangeSchema)) body: SubscriptionChange,
     @Headers('if-match') ifMatch: string | undefined,
-    @Headers('x-operator-id') operator: string | undefined,
+    @CurrentPrincipal() principal: Principal,
     @Query('allowNeverMatching') allowNeverMatching: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<SubscriptionRevision> {
     const version = expectedVersion(ifMatch);
     const revision = await this.guichets.changeSubscription(guichetCode(code), body, {
-      operator: operatorId(operator),
+      operator: principalLabel(principal),
       allowNeverMatching: allowNeverMatching === 'true',
       ...(version !== undefined ? { expectedVersion: version } : {}),
     });
@@ -135,6 +139,7 @@ export class GuichetsController {
   }
 
   @Get(':code/subscription/history')
+  @OwnGuichet()
   @ApiOperation({
     summary: 'Every version of the subscription, newest first: who changed what, when',
   })
@@ -143,6 +148,7 @@ export class GuichetsController {
   }
 
   @Post(':code/explain')
+  @OwnGuichet()
   @HttpCode(200)
   @ApiOperation({
     summary: 'Why this guichet would (not) receive an event, predicate by predicate',
@@ -154,6 +160,7 @@ export class GuichetsController {
 
 /** Checks a draft rule without saving it: problems with their paths, and parts that never match. */
 @ApiTags('rules')
+@ApiBearerAuth()
 @Controller('rules')
 export class RulesController {
   @Post('validate')

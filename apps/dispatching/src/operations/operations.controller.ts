@@ -1,12 +1,14 @@
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { InvalidInputError, JsonBodyPipe } from '@sne/platform';
+import { OwnGuichet, Roles } from '@sne/auth';
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Clock, InvalidInputError, JsonBodyPipe } from '@sne/platform';
 import type { SubscriptionChange } from '../guichets/guichet';
 import { subscriptionChangeSchema } from '../guichets/guichet.schemas';
-import { guichetCode } from '../guichets/guichets.controller';
+import { GUICHET_MANAGERS, guichetCode } from '../guichets/guichets.controller';
 import { GuichetsService } from '../guichets/guichets.service';
 import { BackfillService } from './backfill.service';
 import { type DryRunResult, DryRunService } from './dry-run.service';
+import { type LagReport, LagService } from './lag.service';
 import { type ReplayResult, ReplayService } from './replay.service';
 
 const replaySchema = {
@@ -19,6 +21,8 @@ const replaySchema = {
 
 /** Operators' tools around a guichet's deliveries: dry run, backfill, replay. */
 @ApiTags('operations')
+@ApiBearerAuth()
+@Roles(...GUICHET_MANAGERS)
 @Controller('guichets')
 export class OperationsController {
   constructor(
@@ -29,6 +33,7 @@ export class OperationsController {
   ) {}
 
   @Post(':code/subscription/dry-run')
+  @OwnGuichet()
   @HttpCode(200)
   @ApiOperation({
     summary:
@@ -53,6 +58,7 @@ export class OperationsController {
   }
 
   @Post(':code/replay')
+  @OwnGuichet()
   @HttpCode(200)
   @ApiOperation({
     summary:
@@ -69,5 +75,26 @@ export class OperationsController {
         { path: '/from', message: 'must be a date-time' },
       ]);
     return this.replays.replay(guichetCode(code), from);
+  }
+}
+
+/** How far behind each stage of the fan-out is. */
+@ApiTags('operations')
+@ApiBearerAuth()
+@Roles(...GUICHET_MANAGERS)
+@Controller('lag')
+export class LagController {
+  constructor(
+    private readonly lag: LagService,
+    private readonly clock: Clock,
+  ) {}
+
+  @Get()
+  @ApiOperation({
+    summary:
+      "Messages not yet handled: the dispatcher's, and per guichet its consumer, feed writer and webhook enqueuer",
+  })
+  report(): Promise<LagReport> {
+    return this.lag.report(this.clock.now());
   }
 }

@@ -45,7 +45,7 @@ export class ReplayService {
       kafka = { consumerGroup, reset: false, reason: (error as Error).message };
     }
     const cursor = new Map<number, number>();
-    for (const partition of await this.feed.partitions(code)) {
+    for (const { partition } of await this.feed.partitions(code)) {
       cursor.set(partition, await this.feed.lastOffsetBefore(code, partition, from));
     }
     this.logger.log({

@@ -90,7 +90,8 @@ export class WebhookDeliveryProcessor implements OnApplicationBootstrap {
     this.outcomes.inc({ outcome: outcome.kind });
     if (outcome.kind === 'sent') {
       await this.lanes.leave(lane, delivery.deliveryId);
-      await this.endpoints.markSuccess(guichetCode);
+      // Most deliveries find the endpoint healthy: no write then.
+      if (endpoint?.failingSince) await this.endpoints.markSuccess(guichetCode);
       return;
     }
     if (outcome.kind === 'gone') {

@@ -1,7 +1,8 @@
 import { Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { OwnGuichet, Roles } from '@sne/auth';
 import { Clock, NotFoundError } from '@sne/platform';
-import { guichetCode } from '../guichets/guichets.controller';
+import { GUICHET_MANAGERS, guichetCode } from '../guichets/guichets.controller';
 import { GuichetsService } from '../guichets/guichets.service';
 import { type WebhookDeadLetter, WebhookEndpointRepository } from './webhook-endpoint.repository';
 import { jobIdOf, WebhookQueue } from './webhook-queue';
@@ -17,8 +18,11 @@ export interface WebhookEndpointView {
   readonly disabledReason?: string;
 }
 
-/** Operators' view of a guichet's webhook: state, secret rotation, re-enabling, dead letters. */
+/** Operators' (and the guichet's own) view of its webhook: state, secret rotation, re-enabling, dead letters. */
 @ApiTags('webhooks')
+@ApiBearerAuth()
+@Roles(...GUICHET_MANAGERS)
+@OwnGuichet()
 @Controller('guichets/:code/webhook')
 export class WebhooksController {
   constructor(

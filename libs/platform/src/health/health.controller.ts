@@ -1,4 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
+import { Public } from '../http/public-route';
 import {
   HealthCheck,
   HealthCheckService,
@@ -17,6 +18,7 @@ function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

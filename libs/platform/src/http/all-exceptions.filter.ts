@@ -11,12 +11,14 @@ import { randomUUID } from 'node:crypto';
 import { currentCorrelationId } from '../logging/correlation';
 import {
   ConflictError,
+  ForbiddenError,
   DomainError,
   GoneError,
   InvalidInputError,
   NotFoundError,
   RuleViolationError,
   StaleVersionError,
+  UnauthenticatedError,
 } from './errors';
 
 const STATUS: ReadonlyArray<[new (...args: never[]) => DomainError, number]> = [
@@ -26,6 +28,8 @@ const STATUS: ReadonlyArray<[new (...args: never[]) => DomainError, number]> = [
   [GoneError, HttpStatus.GONE],
   [InvalidInputError, HttpStatus.BAD_REQUEST],
   [RuleViolationError, HttpStatus.UNPROCESSABLE_ENTITY],
+  [UnauthenticatedError, HttpStatus.UNAUTHORIZED],
+  [ForbiddenError, HttpStatus.FORBIDDEN],
 ];
 
 export interface ErrorBody {

@@ -58,3 +58,13 @@ export class RuleViolationError extends DomainError {
     super(message, { issues });
   }
 }
+
+/** No credentials, or credentials that do not verify. */
+export class UnauthenticatedError extends DomainError {
+  readonly code = 'unauthenticated';
+}
+
+/** Authenticated, but this principal may not do this. */
+export class ForbiddenError extends DomainError {
+  readonly code = 'forbidden';
+}

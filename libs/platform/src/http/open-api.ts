@@ -11,6 +11,12 @@ export function buildOpenApi(app: INestApplication, info: OpenApiInfo): OpenAPIO
     .setTitle(info.title)
     .setDescription(info.description)
     .setVersion('1.0.0')
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'sne1',
+      description: 'A platform token (`npm run token`): an operator with roles, or a guichet',
+    })
     .build();
   return SwaggerModule.createDocument(app, config);
 }

@@ -1,0 +1,101 @@
+import { Controller, Get, type INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { Clock, ManualClock, PlatformModule, Public } from '@sne/platform';
+import { OwnGuichet, Roles } from './auth.decorators';
+import { AuthModule } from './auth.module';
+import { issueToken } from './token';
+
+const SECRET = 'a-secret-of-at-least-thirty-two-characters';
+const now = new Date('2026-11-22T10:00:00Z');
+
+@Controller()
+class ProbeController {
+  @Public()
+  @Get('open')
+  open() {
+    return { ok: true };
+  }
+
+  @Get('any')
+  any() {
+    return { ok: true };
+  }
+
+  @Roles('national-admin')
+  @OwnGuichet('code')
+  @Get('guichets/:code/feed')
+  feed() {
+    return { ok: true };
+  }
+}
+
+describe('AuthGuard', () => {
+  let app: INestApplication;
+  let base: string;
+  const token = (principal: Parameters<typeof issueToken>[0]) =>
+    issueToken(principal, SECRET, { now, ttlSeconds: 600 });
+  const get = async (path: string, bearer?: string) => {
+    const response = await fetch(`${base}${path}`, {
+      headers: bearer ? { authorization: `Bearer ${bearer}` } : {},
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+
+  beforeAll(async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        PlatformModule.forRoot({ appName: 'auth-test', logLevel: 'silent' }),
+        AuthModule.forRoot({ secrets: [SECRET] }),
+      ],
+      controllers: [ProbeController],
+    })
+      .overrideProvider(Clock)
+      .useValue(new ManualClock(now))
+      .compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    await app.listen(0, '127.0.0.1');
+    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  });
+
+  afterAll(() => app.close());
+
+  it('lets anyone call a public route', async () => {
+    expect((await get('/open')).status).toBe(200);
+  });
+
+  it('answers 401 with a structured error without a valid token', async () => {
+    const missing = await get('/any');
+    expect(missing.status).toBe(401);
+    expect(missing.body).toMatchObject({ error: { code: 'unauthenticated' } });
+    expect((await get('/any', 'sne1.e30.nope')).status).toBe(401);
+  });
+
+  it("lets the route's roles and its own guichet through, and no one else", async () => {
+    const admin = token({ kind: 'operator', id: 'a', roles: ['national-admin'], territory: 'all' });
+    const consultant = token({
+      kind: 'operator',
+      id: 'c',
+      roles: ['consultant-simple'],
+      territory: 'all',
+    });
+    const own = token({
+      kind: 'guichet',
+      id: '57463',
+      guichetType: 'landlord',
+      territory: ['057'],
+    });
+    const other = token({
+      kind: 'guichet',
+      id: '75056',
+      guichetType: 'landlord',
+      territory: ['075'],
+    });
+    expect((await get('/guichets/57463/feed', admin)).status).toBe(200);
+    expect((await get('/guichets/57463/feed', own)).status).toBe(200);
+    const refused = await get('/guichets/57463/feed', other);
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ error: { code: 'forbidden' } });
+    expect((await get('/guichets/57463/feed', consultant)).status).toBe(403);
+    expect((await get('/any', consultant)).status).toBe(200);
+  });
+});

@@ -1,0 +1,56 @@
+import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { Clock, ForbiddenError, PUBLIC_ROUTE, UnauthenticatedError } from '@sne/platform';
+import { type AuthenticatedRequest, OWN_GUICHET_KEY, ROLES_KEY } from './auth.decorators';
+import { hasRole, type OperatorRole } from './principal';
+import { verifyToken } from './token';
+
+export const AUTH_SECRETS = Symbol('AUTH_SECRETS');
+
+/**
+ * Every route needs a valid bearer token unless it is `@Public()`. Where a route names roles
+ * (`@Roles`) or its own guichet (`@OwnGuichet`), the caller must match one of them.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly clock: Clock,
+    @Inject(AUTH_SECRETS) private readonly secrets: readonly string[],
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const targets = [context.getHandler(), context.getClass()];
+    if (context.getType() !== 'http') return true;
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
+    const request = context
+      .switchToHttp()
+      .getRequest<
+        AuthenticatedRequest & { headers: Record<string, unknown>; params: Record<string, string> }
+      >();
+    const header = request.headers.authorization;
+    const token = typeof header === 'string' ? /^Bearer (\S+)$/i.exec(header)?.[1] : undefined;
+    if (!token) throw new UnauthenticatedError('a bearer token is required');
+    const checked = verifyToken(token, this.secrets, this.clock.now());
+    if (!checked.ok) throw new UnauthenticatedError(`invalid token: ${checked.reason}`);
+    request.principal = checked.principal;
+
+    const roles = this.reflector.getAllAndOverride<OperatorRole[] | undefined>(ROLES_KEY, targets);
+    const ownGuichet = this.reflector.getAllAndOverride<string | undefined>(
+      OWN_GUICHET_KEY,
+      targets,
+    );
+    if (!roles && !ownGuichet) return true;
+    if (roles && hasRole(checked.principal, roles)) return true;
+    if (
+      ownGuichet &&
+      checked.principal.kind === 'guichet' &&
+      checked.principal.id === request.params[ownGuichet]
+    )
+      return true;
+    throw new ForbiddenError('not allowed for this caller', {
+      ...(roles ? { roles } : {}),
+      ...(ownGuichet ? { guichet: request.params[ownGuichet] } : {}),
+    });
+  }
+}

@@ -1,0 +1,7 @@
+export * from './principal';
+export * from './token';
+export * from './auth-env';
+export * from './auth.decorators';
+export * from './auth.guard';
+export * from './auth.module';
+export * from './token-issuer';

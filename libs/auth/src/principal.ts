@@ -1,0 +1,40 @@
+/** Who calls: an operator of the register, or a guichet's software. */
+export const OPERATOR_ROLES = [
+  'national-admin',
+  'territorial-manager',
+  'consultant-simple',
+  'consultant-demande',
+  'consultant-sensible',
+] as const;
+export type OperatorRole = (typeof OPERATOR_ROLES)[number];
+
+/** INSEE department codes the principal acts in, or every department. */
+export type Territory = readonly string[] | 'all';
+
+export interface OperatorPrincipal {
+  readonly kind: 'operator';
+  readonly id: string;
+  readonly roles: readonly OperatorRole[];
+  readonly territory: Territory;
+}
+
+export interface GuichetPrincipal {
+  readonly kind: 'guichet';
+  /** The guichet's code, also its id. */
+  readonly id: string;
+  readonly guichetType: string;
+  readonly territory: Territory;
+}
+
+export type Principal = OperatorPrincipal | GuichetPrincipal;
+
+export function hasRole(principal: Principal, roles: readonly OperatorRole[]): boolean {
+  return principal.kind === 'operator' && principal.roles.some((role) => roles.includes(role));
+}
+
+export function coversDepartment(territory: Territory, department: string): boolean {
+  return territory === 'all' || territory.includes(department);
+}
+
+/** How the principal is named in audit logs and change histories. */
+export const principalLabel = (principal: Principal): string => `${principal.kind}:${principal.id}`;

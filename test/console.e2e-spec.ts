@@ -1,0 +1,152 @@
+import type { INestApplication } from '@nestjs/common';
+import { DemandEventTypes, encodeEvent, Topics } from '@sne/contracts';
+import { appEnv, factory, isolate, operatorAuth, startApp, TestKafka, waitFor } from '@sne/testing';
+import * as consoleApp from '../apps/console/src/app.module';
+import { loadConsoleConfig } from '../apps/console/src/config';
+import * as dispatching from '../apps/dispatching/src/app.module';
+import { loadDispatchingConfig } from '../apps/dispatching/src/config';
+
+/** The console's dispatching pages, over a real dispatching app on the local stack. */
+describe('console: dispatching pages', () => {
+  const isolation = isolate('console');
+  const kafka = new TestKafka(isolation.topicPrefix);
+  let dispatchingApp: INestApplication;
+  let consoleAppInstance: INestApplication;
+  let api: string;
+  let ui: string;
+
+  const page = async (path: string, init?: RequestInit) => {
+    const response = await fetch(`${ui}${path}`, { redirect: 'manual', ...init });
+    return { status: response.status, text: await response.text(), headers: response.headers };
+  };
+  const form = (fields: Record<string, string>): RequestInit => ({
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+  });
+
+  beforeAll(async () => {
+    await kafka.createPlatformTopics();
+    ({ app: dispatchingApp, url: api } = await startApp(
+      dispatching.AppModule.forRoot(
+        loadDispatchingConfig(appEnv(isolation, { SUBSCRIPTION_REFRESH_MS: '300' })),
+      ),
+    ));
+    ({ app: consoleAppInstance, url: ui } = await startApp(
+      consoleApp.AppModule.forRoot(loadConsoleConfig(appEnv(isolation, { DISPATCHING_URL: api }))),
+    ));
+
+    const created = await fetch(`${api}/guichets`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...operatorAuth() },
+      body: JSON.stringify({
+        code: 'C5701',
+        name: 'Office <b>Metz</b> Habitat',
+        type: 'landlord',
+        territory: { departments: ['057'] },
+        referentEmail: 'c5701@example.fr',
+        channels: { kafka: { enabled: true }, pull: { enabled: true } },
+      }),
+    });
+    expect(created.status).toBe(201);
+    await fetch(`${api}/guichets/C5701/subscription`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', ...operatorAuth() },
+      body: JSON.stringify({
+        eventTypes: [DemandEventTypes.Registered],
+        rule: { field: 'demand.department', equals: '057' },
+      }),
+    });
+    const producer = kafka.kafka.producer();
+    await producer.connect();
+    await producer.send({
+      topic: kafka.topic(Topics.DemandEvents),
+      messages: [1, 2, 3].map(() =>
+        encodeEvent(
+          factory.demandEvent(
+            DemandEventTypes.Registered,
+            factory.demand({ department: '057', guichetCode: '20045' }),
+          ),
+        ),
+      ),
+    });
+    await producer.disconnect();
+    await kafka.waitForGroupCaughtUp('sne.dispatching', Topics.DemandEvents);
+  });
+
+  afterAll(async () => {
+    await consoleAppInstance?.close();
+    await dispatchingApp?.close();
+    await kafka.cleanup();
+  });
+
+  it('lists the guichets with their channels and lag, names escaped', async () => {
+    const list = await waitFor(
+      async () => {
+        const response = await page('/guichets');
+        return response.text.includes('C5701') && response;
+      },
+      { description: 'the guichet listed' },
+    );
+    expect(list.status).toBe(200);
+    expect(list.text).toContain('Office &#60;b&#62;Metz&#60;/b&#62; Habitat');
+    expect(list.text).not.toContain('<b>Metz</b>');
+    expect(list.text).toContain('Kafka, flux');
+  });
+
+  it('shows where the fan-out is behind', async () => {
+    const lag = await page('/lag');
+    expect(lag.status).toBe(200);
+    expect(lag.text).toContain(Topics.DemandEvents);
+    expect(lag.text).toMatch(/Guichets en retard \(\d+\)/);
+  });
+
+  it("shows a guichet's subscription and runs a dry run of a draft rule", async () => {
+    const detail = await page('/guichets/C5701');
+    expect(detail.text).toContain('Version 1, modifiée par operator:operator.test');
+    expect(detail.text).toContain('demand.department');
+
+    const draft = JSON.stringify({
+      eventTypes: [DemandEventTypes.Registered],
+      rule: { field: 'demand.department', equals: '057' },
+    });
+    const dryRun = await page('/guichets/C5701/dry-run', form({ draft }));
+    expect(dryRun.status).toBe(201);
+    expect(dryRun.text).toContain('&#34;matching&#34;: 3');
+
+    const invalid = await page(
+      '/guichets/C5701/dry-run',
+      form({
+        draft: JSON.stringify({
+          eventTypes: [DemandEventTypes.Registered],
+          rule: { field: 'nope', equals: 1 },
+        }),
+      }),
+    );
+    expect(invalid.text).toContain('/rule');
+    const notJson = await page('/guichets/C5701/dry-run', form({ draft: '{oops' }));
+    expect(notJson.text).toContain('not JSON');
+  });
+
+  it('pauses and resumes a guichet', async () => {
+    const paused = await page('/guichets/C5701/pause', { method: 'POST' });
+    expect(paused.status).toBe(303);
+    expect(paused.headers.get('location')).toBe('/guichets/C5701');
+    expect(
+      (
+        (await (await fetch(`${api}/guichets/C5701`, { headers: operatorAuth() })).json()) as {
+          paused: boolean;
+        }
+      ).paused,
+    ).toBe(true);
+    expect((await page('/guichets/C5701')).text).toContain('Reprendre');
+    await page('/guichets/C5701/resume', { method: 'POST' });
+    expect(
+      (
+        (await (await fetch(`${api}/guichets/C5701`, { headers: operatorAuth() })).json()) as {
+          paused: boolean;
+        }
+      ).paused,
+    ).toBe(false);
+  });
+});
