@@ -3,7 +3,15 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { KafkaModule, kafkaSettingsFrom } from '@sne/kafka';
 import { PersistenceModule, mongoSettingsFrom } from '@sne/persistence';
 import { PlatformModule } from '@sne/platform';
+import { AuditLog } from './audit/audit-log';
 import { APP_NAME, type RegistrationConfig } from './config';
+import { ControlKeyIndex } from './demands/control-key.index';
+import { DemandRepository } from './demands/demand.repository';
+import { DemandsController } from './demands/demands.controller';
+import { DemandsService } from './demands/demands.service';
+import { DuplicateForcings } from './demands/duplicate-forcings';
+import { NumeroAllocator } from './demands/numero-allocator';
+import { OUTBOX_SWEEP_MS, OutboxRelay } from './outbox/outbox-relay';
 
 /** The registration app: demands, numéro unique, lifecycle, certificates. */
 @Module({})
@@ -16,6 +24,17 @@ export class AppModule {
         AuthModule.forRoot({ secrets: config.AUTH_TOKEN_SECRETS }),
         KafkaModule.forRoot(kafkaSettingsFrom(config, APP_NAME)),
         PersistenceModule.forRoot(mongoSettingsFrom(config, APP_NAME)),
+      ],
+      controllers: [DemandsController],
+      providers: [
+        { provide: OUTBOX_SWEEP_MS, useValue: config.OUTBOX_SWEEP_MS },
+        AuditLog,
+        ControlKeyIndex,
+        DemandRepository,
+        DemandsService,
+        DuplicateForcings,
+        NumeroAllocator,
+        OutboxRelay,
       ],
     };
   }

@@ -1,6 +1,6 @@
 import { authEnv } from '@sne/auth';
 import { coreEnv, httpPort, kafkaEnv, loadConfig, mongoEnv } from '@sne/platform';
-import type { CleanedEnv } from 'envalid';
+import { type CleanedEnv, num } from 'envalid';
 
 export const APP_NAME = 'registration';
 
@@ -10,6 +10,10 @@ export const registrationEnv = {
   ...httpPort(3001),
   ...kafkaEnv,
   ...mongoEnv,
+  OUTBOX_SWEEP_MS: num({
+    default: 60_000,
+    desc: 'How often the relay looks for demand events a crash left unpublished',
+  }),
 };
 
 export type RegistrationConfig = Readonly<CleanedEnv<typeof registrationEnv>>;

@@ -12,3 +12,4 @@ export * from './clock';
 export * from './http/open-api';
 export * from './transient-errors';
 export * from './http/public-route';
+export * from './http/if-match';

@@ -1,4 +1,6 @@
 import { createEvent, DemandEventTypes, type DemandSnapshot } from '@sne/contracts';
+import { aDemand } from '@sne/domain';
+import { factory } from '@sne/testing';
 import { ageAt, matchDocument, monthsSince } from './match-document';
 
 const demand: DemandSnapshot = {
@@ -65,5 +67,34 @@ describe('derived values', () => {
     expect(monthsSince('2025-01-31', new Date('2025-02-28T00:00:00Z'))).toBe(0);
     expect(monthsSince('2025-01-31', new Date('2025-03-31T00:00:00Z'))).toBe(2);
     expect(ageAt('not a date', new Date())).toBeUndefined();
+  });
+});
+
+describe('matchDocument on the CERFA snapshot of the registration app', () => {
+  it('reads the wished housing, income, address, DALO and disability where the CERFA keeps them', () => {
+    const demand = {
+      ...aDemand({ numeroUnique: '057 1126 000001 10691' }),
+      guichetCode: '10691',
+      dalo: { status: 'recognised' as const },
+      currentAddress: { postalCode: '57000', locality: 'Metz', commune: '57463' },
+      disability: { concerned: true },
+    };
+    const event = {
+      ...factory.demandEvent(DemandEventTypes.Registered),
+      time: '2026-11-22T10:00:00.000Z',
+    };
+    const document = matchDocument(event, demand as unknown as DemandSnapshot);
+    expect(document.demand).toMatchObject({
+      department: demand.department,
+      wishedCommunes: [...demand.wishedHousing.communes],
+      dwellingTypes: [...demand.wishedHousing.dwellingTypes],
+      householdSize: demand.household?.size,
+      currentCommune: '57463',
+      dalo: true,
+      disability: true,
+    });
+    expect((document.demand as { referenceTaxIncome?: number }).referenceTaxIncome).toBe(
+      (demand as { referenceTaxIncome: { amount: number } }).referenceTaxIncome.amount,
+    );
   });
 });

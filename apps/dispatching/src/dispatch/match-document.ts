@@ -59,31 +59,45 @@ export function monthsSince(depositDate: unknown, at: Date): number | undefined 
   return Math.max(0, months);
 }
 
+/**
+ * The registration app's snapshot is the CERFA model of libs/domain (`wishedHousing.communes`,
+ * `referenceTaxIncome.amount`, …); the flat names (`wishedCommunes`, …) of the first test fixtures
+ * are still read as a fallback.
+ */
 function demandFields(demand: DemandSnapshot, at: Date): Loose {
   const applicant = object(demand.applicant);
   const household = object(demand.household);
+  const wished = object(demand.wishedHousing);
   const dalo = demand.dalo;
-  const wishedCommunes = texts(demand.wishedCommunes);
+  const wishedCommunes = texts(wished.communes) ?? texts(demand.wishedCommunes);
   const resources = demand.monthlyResources;
+  const taxIncome = demand.referenceTaxIncome;
+  const disability = demand.disability;
   const fields: Loose = {
     state: demand.state,
     department: demand.department,
     guichetCode: demand.guichetCode,
     epci: text(demand.epci),
     wishedCommunes,
-    firstChoiceCommune: text(demand.firstChoiceCommune) ?? wishedCommunes?.[0],
-    currentCommune: text(object(demand.currentHousing).commune),
-    dwellingTypes: texts(demand.dwellingTypes),
+    firstChoiceCommune:
+      text(wished.firstChoiceCommune) ?? text(demand.firstChoiceCommune) ?? wishedCommunes?.[0],
+    currentCommune:
+      text(object(demand.currentAddress).commune) ?? text(object(demand.currentHousing).commune),
+    dwellingTypes: texts(wished.dwellingTypes) ?? texts(demand.dwellingTypes),
     householdSize: number(household.size),
     monthlyResources: Array.isArray(resources)
       ? resources.reduce<number>((sum, item) => sum + (number(object(item).amount) ?? 0), 0)
       : number(resources),
-    referenceTaxIncome: number(demand.referenceTaxIncome),
+    referenceTaxIncome: number(taxIncome) ?? number(object(taxIncome).amount),
     motives: texts(demand.motives),
-    dalo: typeof dalo === 'boolean' ? dalo : flag(object(dalo).recognised),
+    dalo:
+      typeof dalo === 'boolean'
+        ? dalo
+        : (flag(object(dalo).recognised) ??
+          (text(object(dalo).status) ? object(dalo).status === 'recognised' : undefined)),
     priority: flag(demand.priority),
     socialHousingTenant: flag(demand.socialHousingTenant),
-    disability: flag(demand.disability),
+    disability: flag(disability) ?? flag(object(disability).concerned),
     reservationQuotas: texts(demand.reservationQuotas),
     applicantAge: ageAt(applicant.birthDate, at),
     seniorityMonths: monthsSince(demand.depositDate, at),

@@ -20,7 +20,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { DEMAND_FIELDS, findNeverMatching, validateRule } from '@sne/matching';
-import { InvalidInputError, JsonBodyPipe } from '@sne/platform';
+import { InvalidInputError, JsonBodyPipe, versionFromIfMatch } from '@sne/platform';
 import type { Response } from 'express';
 import type { Guichet, NewGuichet, SubscriptionChange, SubscriptionRevision } from './guichet';
 import { createGuichetSchema, subscriptionChangeSchema } from './guichet.schemas';
@@ -35,17 +35,6 @@ export function guichetCode(code: string): string {
     ]);
   }
   return code;
-}
-
-function expectedVersion(ifMatch: string | undefined): number | undefined {
-  if (ifMatch === undefined) return undefined;
-  const version = Number(ifMatch.replace(/^W\//, '').replace(/"/g, ''));
-  if (!Number.isInteger(version) || version < 1) {
-    throw new InvalidInputError('invalid If-Match', [
-      { path: 'if-match', message: 'must be the version number read, e.g. "3"' },
-    ]);
-  }
-  return version;
 }
 
 /** The operators' API over guichets and their subscriptions. */
@@ -128,7 +117,7 @@ export class GuichetsController {
     @Query('allowNeverMatching') allowNeverMatching: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<SubscriptionRevision> {
-    const version = expectedVersion(ifMatch);
+    const version = versionFromIfMatch(ifMatch);
     const revision = await this.guichets.changeSubscription(guichetCode(code), body, {
       operator: principalLabel(principal),
       allowNeverMatching: allowNeverMatching === 'true',

@@ -1,0 +1,367 @@
+import type { INestApplication } from '@nestjs/common';
+import { type CloudEvent, type DemandEventData, DemandEventTypes, Topics } from '@sne/contracts';
+import { aDemandInput, anApplicant } from '@sne/domain';
+import {
+  appEnv,
+  guichetAuth,
+  isolate,
+  operatorAuth,
+  PrivateKafka,
+  startApp,
+  TestKafka,
+  waitFor,
+} from '@sne/testing';
+import { AppModule } from '../apps/registration/src/app.module';
+import { AuditLog } from '../apps/registration/src/audit/audit-log';
+import { loadRegistrationConfig } from '../apps/registration/src/config';
+
+const METZ_GUICHET = guichetAuth('10691', ['057'], 'landlord');
+const PARIS_GUICHET = guichetAuth('75120', ['075'], 'municipality');
+
+/** Letters only (names are checked): 0 → "a", 27 → "bb". */
+const letters = (n: number) => String.fromCharCode(97 + (n % 26)).repeat(1 + Math.floor(n / 26));
+let people = 0;
+/** A person nobody registered yet in this file. */
+function someone(tag: string) {
+  const n = people++;
+  return aDemandInput({
+    applicant: anApplicant({
+      lastName: `Testeur ${tag}`,
+      firstName: `Camille ${letters(n)}`,
+      birthName: undefined,
+      nir: undefined,
+    }),
+  });
+}
+
+interface Answer {
+  status: number;
+  body: Record<string, any>;
+  etag: string | null;
+}
+
+function client(api: string) {
+  return async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Answer> => {
+    const response = await fetch(`${api}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...headers },
+      ...(body === undefined
+        ? {}
+        : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return {
+      status: response.status,
+      body: text ? (JSON.parse(text) as Record<string, any>) : {},
+      etag: response.headers.get('etag'),
+    };
+  };
+}
+
+const path = (numero: string) => `/demands/${encodeURIComponent(numero)}`;
+
+describe('registration: demands over HTTP', () => {
+  const isolation = isolate('registration');
+  const kafka = new TestKafka(isolation.topicPrefix);
+  let app: INestApplication;
+  let http: ReturnType<typeof client>;
+  let events: Awaited<ReturnType<TestKafka['collect']>>;
+
+  const eventsOf = (numero: string) =>
+    events.messages
+      .map(
+        (message) => JSON.parse(message.value!.toString()) as CloudEvent<string, DemandEventData>,
+      )
+      .filter((event) => event.subject === numero);
+
+  beforeAll(async () => {
+    await kafka.createPlatformTopics();
+    let url: string;
+    ({ app, url } = await startApp(
+      AppModule.forRoot(loadRegistrationConfig(appEnv(isolation, { OUTBOX_SWEEP_MS: '1000' }))),
+    ));
+    http = client(url);
+    events = await kafka.collect(Topics.DemandEvents);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await kafka.cleanup();
+  });
+
+  describe('register', () => {
+    it('numbers the demand, answers its version and announces it with its whole state', async () => {
+      const input = someone('register');
+      const created = await http('POST', '/demands', input, METZ_GUICHET);
+      expect(created.status).toBe(201);
+      expect(created.etag).toBe('"1"');
+      const demand = created.body.demand;
+      expect(demand.numeroUnique).toMatch(/^057 [0-9]{4} [0-9]{6} 10691$/);
+      expect(demand).toMatchObject({
+        state: 'active',
+        version: 1,
+        department: '057',
+        createdBy: '10691',
+        applicant: { lastName: input.applicant.lastName },
+      });
+      const [event] = await waitFor(
+        () => {
+          const found = eventsOf(demand.numeroUnique);
+          return found.length > 0 && found;
+        },
+        { description: 'the registered event' },
+      );
+      expect(event).toMatchObject({
+        type: DemandEventTypes.Registered,
+        demandversion: 1,
+        guichet: '10691',
+        data: { demand: { numeroUnique: demand.numeroUnique, guichetCode: '10691', version: 1 } },
+      });
+      expect(event.data.demand.wishedHousing).toEqual(input.wishedHousing);
+    });
+
+    it('refuses invalid data with the path and the reason, and stores nothing', async () => {
+      const input = someone('invalid');
+      const cases: Array<[unknown, string]> = [
+        [{ ...input, referenceTaxIncome: undefined }, '/referenceTaxIncome'],
+        [
+          { ...input, applicant: { ...input.applicant, birthDate: '1990-02-30' } },
+          '/applicant/birthDate',
+        ],
+        [{ ...input, applicant: { ...input.applicant, nir: '285045746312399' } }, '/applicant/nir'],
+        [
+          { ...input, wishedHousing: { ...input.wishedHousing, communes: ['57999'] } },
+          '/wishedHousing/communes/0',
+        ],
+        [
+          { ...input, applicant: { ...input.applicant, lastName: { $gt: '' } } },
+          '/applicant/lastName',
+        ],
+      ];
+      for (const [body, pointer] of cases) {
+        const refused = await http('POST', '/demands', body, METZ_GUICHET);
+        expect(refused.status).toBe(400);
+        expect(refused.body.error.code).toBe('invalid-input');
+        expect(
+          refused.body.error.details.issues.map((issue: { path: string }) => issue.path),
+        ).toContain(pointer);
+      }
+      const malformed = await http('POST', '/demands', '{"applicant":', METZ_GUICHET);
+      expect(malformed.status).toBe(400);
+      // Nothing half-applied: the valid input still registers, as a first demand (no duplicate).
+      expect((await http('POST', '/demands', input, METZ_GUICHET)).status).toBe(201);
+    });
+
+    it('answers 409 with the duplicates, and records a forcing', async () => {
+      const input = someone('duplicate');
+      const first = (await http('POST', '/demands', input, METZ_GUICHET)).body.demand;
+      const sameInOtherSpelling = {
+        ...input,
+        applicant: {
+          ...input.applicant,
+          lastName: input.applicant.lastName.toUpperCase(),
+          firstName: input.applicant.firstName.replace(' ', '-'),
+        },
+      };
+      const refused = await http('POST', '/demands', sameInOtherSpelling, METZ_GUICHET);
+      expect(refused.status).toBe(409);
+      expect(refused.body.error.details).toMatchObject({
+        code: 'duplicate',
+        duplicates: [first.numeroUnique],
+      });
+      const forced = await http(
+        'POST',
+        '/demands?forceDuplicate=true',
+        sameInOtherSpelling,
+        METZ_GUICHET,
+      );
+      expect(forced.status).toBe(201);
+      const metrics = await (
+        await fetch(`${(await app.getUrl()).replace('[::1]', '127.0.0.1')}/metrics`)
+      ).text();
+      expect(metrics).toMatch(/sne_duplicate_forcings_total\{[^}]*guichet="10691"[^}]*\} 1/);
+    });
+
+    it("refuses a demand outside the guichet's territory, and callers without a guichet token", async () => {
+      expect((await http('POST', '/demands', someone('territory'), PARIS_GUICHET)).status).toBe(
+        403,
+      );
+      expect((await http('POST', '/demands', someone('territory'))).status).toBe(401);
+      expect((await http('POST', '/demands', someone('territory'), operatorAuth())).status).toBe(
+        403,
+      );
+    });
+
+    it('gives 50 parallel registrations in one department 50 distinct numbers', async () => {
+      const answers = await Promise.all(
+        Array.from({ length: 50 }, () =>
+          http('POST', '/demands', someone('parallel'), METZ_GUICHET),
+        ),
+      );
+      expect(answers.map((answer) => answer.status)).toEqual(Array(50).fill(201));
+      const numbers = new Set(answers.map((answer) => answer.body.demand.numeroUnique as string));
+      expect(numbers.size).toBe(50);
+    });
+  });
+
+  describe('read and update', () => {
+    it('reads a demand in the territory, audit-logged; 404, 403 and 400 otherwise', async () => {
+      const demand = (await http('POST', '/demands', someone('read'), METZ_GUICHET)).body.demand;
+      const read = await http('GET', path(demand.numeroUnique), undefined, METZ_GUICHET);
+      expect(read.status).toBe(200);
+      expect(read.etag).toBe('"1"');
+      expect(read.body.demand).toEqual(demand);
+      const consultant = operatorAuth('consultant.metz', ['consultant-simple']);
+      expect((await http('GET', path(demand.numeroUnique), undefined, consultant)).status).toBe(
+        200,
+      );
+      expect((await http('GET', path(demand.numeroUnique), undefined, PARIS_GUICHET)).status).toBe(
+        403,
+      );
+      expect(
+        (await http('GET', path('057 0101 999999 10691'), undefined, METZ_GUICHET)).status,
+      ).toBe(404);
+      expect((await http('GET', path('not a number'), undefined, METZ_GUICHET)).status).toBe(400);
+      const audit = await app.get(AuditLog).of(demand.numeroUnique);
+      expect(audit.map((entry) => [entry.who, entry.action])).toEqual([
+        ['guichet:10691', 'read-demand'],
+        ['operator:consultant.metz', 'read-demand'],
+      ]);
+    });
+
+    it('updates at the version read, announces it, and answers 409 to a stale version', async () => {
+      const input = someone('update');
+      const demand = (await http('POST', '/demands', input, METZ_GUICHET)).body.demand;
+      const changed = {
+        ...input,
+        motives: ['01'],
+        contact: { ...input.contact, mobile: '0698765432' },
+      };
+      const updated = await http('PUT', path(demand.numeroUnique), changed, {
+        ...METZ_GUICHET,
+        'if-match': '"1"',
+      });
+      expect(updated.status).toBe(200);
+      expect(updated.etag).toBe('"2"');
+      expect(updated.body.demand).toMatchObject({
+        version: 2,
+        motives: ['01'],
+        depositDate: demand.depositDate,
+      });
+      const stale = await http('PUT', path(demand.numeroUnique), changed, {
+        ...METZ_GUICHET,
+        'if-match': '"1"',
+      });
+      expect(stale.status).toBe(409);
+      expect(stale.body.error).toMatchObject({
+        code: 'stale-version',
+        details: { currentVersion: 2 },
+      });
+      expect((await http('PUT', path(demand.numeroUnique), changed, METZ_GUICHET)).status).toBe(
+        400,
+      );
+      const renamed = { ...changed, applicant: { ...changed.applicant, lastName: 'Autre' } };
+      expect(
+        (
+          await http('PUT', path(demand.numeroUnique), renamed, {
+            ...METZ_GUICHET,
+            'if-match': '"2"',
+          })
+        ).status,
+      ).toBe(422);
+      const announced = await waitFor(
+        () => {
+          const found = eventsOf(demand.numeroUnique);
+          return found.length >= 2 && found;
+        },
+        { description: 'registered and updated events' },
+      );
+      expect(announced.map((event) => [event.type, event.demandversion])).toEqual([
+        [DemandEventTypes.Registered, 1],
+        [DemandEventTypes.Updated, 2],
+      ]);
+    });
+
+    it('lets one of two parallel updates of one version win, the other gets 409', async () => {
+      const input = someone('race');
+      const demand = (await http('POST', '/demands', input, METZ_GUICHET)).body.demand;
+      const [a, b] = await Promise.all(
+        [['01'], ['02']].map((motives) =>
+          http(
+            'PUT',
+            path(demand.numeroUnique),
+            { ...input, motives },
+            { ...METZ_GUICHET, 'if-match': '"1"' },
+          ),
+        ),
+      );
+      expect([a.status, b.status].sort()).toEqual([200, 409]);
+      const read = await http('GET', path(demand.numeroUnique), undefined, METZ_GUICHET);
+      expect(read.body.demand.version).toBe(2);
+    });
+  });
+});
+
+describe('registration: the outbox while Kafka is away', () => {
+  const isolation = isolate('registration-outbox');
+  let broker: PrivateKafka;
+  let kafka: TestKafka;
+  let app: INestApplication;
+  let http: ReturnType<typeof client>;
+
+  beforeAll(async () => {
+    broker = await PrivateKafka.start();
+    kafka = new TestKafka(isolation.topicPrefix, broker.brokers);
+    await kafka.createPlatformTopics();
+    let url: string;
+    ({ app, url } = await startApp(
+      AppModule.forRoot(
+        loadRegistrationConfig(
+          appEnv(isolation, { KAFKA_BROKERS: broker.brokers.join(','), OUTBOX_SWEEP_MS: '2000' }),
+        ),
+      ),
+    ));
+    http = client(url);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await broker?.destroy();
+  });
+
+  it('keeps answering, then publishes every event once, in order per demand', async () => {
+    await broker.stop();
+    const numbers: string[] = [];
+    for (let i = 0; i < 100; i++) {
+      const input = someone('outbox');
+      const created = await http('POST', '/demands', input, METZ_GUICHET);
+      expect(created.status).toBe(201);
+      const numero = created.body.demand.numeroUnique as string;
+      numbers.push(numero);
+      const updated = await http(
+        'PUT',
+        path(numero),
+        { ...input, motives: ['01'] },
+        { ...METZ_GUICHET, 'if-match': '"1"' },
+      );
+      expect(updated.status).toBe(200);
+    }
+    await broker.start();
+    const reader = await kafka.collect(Topics.DemandEvents);
+    const messages = await reader.waitForCount(200, 120_000);
+    const published = messages.map(
+      (message) => JSON.parse(message.value!.toString()) as CloudEvent,
+    );
+    expect(new Set(published.map((event) => event.id)).size).toBe(published.length);
+    for (const numero of numbers) {
+      expect(
+        published.filter((event) => event.subject === numero).map((event) => event.demandversion),
+      ).toEqual([1, 2]);
+    }
+  }, 600_000);
+});
