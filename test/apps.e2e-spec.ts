@@ -20,7 +20,12 @@ const APPS: Array<{ name: string; module: (env: Env) => DynamicModule; dependenc
   {
     name: 'registration',
     module: (env) => registration.AppModule.forRoot(loadRegistrationConfig(env)),
-    dependencies: ['kafka', 'mongodb'],
+    dependencies: [
+      'consumer:sne.registration.commands',
+      'consumer:sne.registration.notices',
+      'kafka',
+      'mongodb',
+    ],
   },
   {
     name: 'dispatching',

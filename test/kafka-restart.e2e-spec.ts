@@ -44,6 +44,7 @@ describe('Kafka restarted during a load', () => {
 
   afterAll(async () => {
     await app?.close();
+    await kafka?.cleanup();
     await broker?.destroy();
   });
 

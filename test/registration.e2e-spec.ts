@@ -1,5 +1,17 @@
 import type { INestApplication } from '@nestjs/common';
-import { type CloudEvent, type DemandEventData, DemandEventTypes, Topics } from '@sne/contracts';
+import {
+  type CloudEvent,
+  createEvent,
+  type DemandEventData,
+  DemandEventTypes,
+  encodeEvent,
+  NoticeEventTypes,
+  RegistrationCommandTypes,
+  Topics,
+} from '@sne/contracts';
+import { ManualClock } from '@sne/platform';
+import { parseQrPayload, readQrCodesFromPdf } from '@sne/printing';
+import { createPublicKey } from 'node:crypto';
 import { aDemandInput, anApplicant } from '@sne/domain';
 import {
   appEnv,
@@ -234,6 +246,32 @@ describe('registration: demands over HTTP', () => {
       ]);
     });
 
+    it('gives the registration certificate as a PDF whose QR code decodes to the number, signed', async () => {
+      const demand = (await http('POST', '/demands', someone('certificate'), METZ_GUICHET)).body
+        .demand;
+      const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+      const response = await fetch(`${base}${path(demand.numeroUnique)}/certificate`, {
+        headers: METZ_GUICHET,
+      });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toContain('application/pdf');
+      const pdf = Buffer.from(await response.arrayBuffer());
+      expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+      const publicKey = createPublicKey(
+        await (await fetch(`${base}/certificates/public-key`)).text(),
+      );
+      const [page] = await readQrCodesFromPdf(pdf, { firstPage: 1, lastPage: 1 });
+      const parsed = parseQrPayload(page.text!, publicKey);
+      expect(parsed).toMatchObject({
+        ok: true,
+        payload: { kind: 'registration-certificate', numeroUnique: demand.numeroUnique },
+      });
+      expect(
+        (await fetch(`${base}${path(demand.numeroUnique)}/certificate`, { headers: PARIS_GUICHET }))
+          .status,
+      ).toBe(403);
+    });
+
     it('updates at the version read, announces it, and answers 409 to a stale version', async () => {
       const input = someone('update');
       const demand = (await http('POST', '/demands', input, METZ_GUICHET)).body.demand;
@@ -307,6 +345,214 @@ describe('registration: demands over HTTP', () => {
   });
 });
 
+describe('registration: renewal, radiation, reactivation through a year', () => {
+  const isolation = isolate('registration-life');
+  const kafka = new TestKafka(isolation.topicPrefix);
+  const clock = new ManualClock(new Date('2025-01-10T09:00:00Z'));
+  const LANDLORD = guichetAuth('10691', ['057'], 'landlord', '552081317');
+  const TOWN = guichetAuth('57463', ['057'], 'municipality');
+  let app: INestApplication;
+  let http: ReturnType<typeof client>;
+
+  beforeAll(async () => {
+    await kafka.createPlatformTopics();
+    let url: string;
+    ({ app, url } = await startApp(
+      AppModule.forRoot(loadRegistrationConfig(appEnv(isolation, { OUTBOX_SWEEP_MS: '1000' }))),
+      { clock },
+    ));
+    http = client(url);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await kafka.cleanup();
+  });
+
+  const register = async (guichet = LANDLORD) =>
+    (await http('POST', '/demands', someone('life'), guichet)).body.demand as Record<string, any>;
+  const post = (
+    numero: string,
+    action: string,
+    version: number,
+    body?: unknown,
+    guichet = LANDLORD,
+  ) =>
+    http('POST', `${path(numero)}/${action}`, body ?? {}, {
+      ...guichet,
+      'if-match': `"${version}"`,
+    });
+
+  it('renews, keeping the anniversary of the initial deposit', async () => {
+    clock.set(new Date('2025-01-10T09:00:00Z'));
+    const demand = await register();
+    expect(demand.anniversaryDate).toBe('2026-01-10');
+    clock.set(new Date('2025-12-01T09:00:00Z'));
+    const renewed = await post(demand.numeroUnique, 'renewal', 1);
+    expect(renewed.status).toBe(200);
+    expect(renewed.body.demand).toMatchObject({
+      version: 2,
+      depositDate: '2025-01-10',
+      anniversaryDate: '2027-01-10',
+      renewals: [{ date: '2025-12-01', guichetCode: '10691', online: false }],
+    });
+    expect((await post(demand.numeroUnique, 'renewal', 1)).status).toBe(409);
+    expect((await http('POST', `${path(demand.numeroUnique)}/renewal`, {}, LANDLORD)).status).toBe(
+      400,
+    );
+  });
+
+  it('radiates with a motive; a radiated demand is neither renewed nor changed', async () => {
+    clock.set(new Date('2025-03-01T09:00:00Z'));
+    const demand = await register();
+    const radiated = await post(demand.numeroUnique, 'radiation', 1, {
+      motive: 'RADABA',
+      date: '2025-03-01',
+    });
+    expect(radiated.status).toBe(200);
+    expect(radiated.body.demand).toMatchObject({
+      state: 'radiated',
+      radiation: { motive: 'RADABA', date: '2025-03-01' },
+    });
+    const renewal = await post(demand.numeroUnique, 'renewal', 2);
+    expect(renewal.status).toBe(422);
+    expect(renewal.body.error.details.issues[0].message).toBe('demand-radiated');
+    const reactivation = await post(demand.numeroUnique, 'reactivation', 2);
+    expect(reactivation.status).toBe(422);
+    expect(reactivation.body.error.details.issues[0].message).toBe('not-radiated-for-non-renewal');
+  });
+
+  it('records an attribution by a landlord only, in the territory, lease signed by the recording date', async () => {
+    clock.set(new Date('2025-04-01T09:00:00Z'));
+    const demand = await register();
+    clock.set(new Date('2025-04-15T09:00:00Z'));
+    const attribution = (overrides: Record<string, unknown> = {}) => ({
+      motive: 'RADATT',
+      date: '2025-04-15',
+      attribution: {
+        commune: '57463',
+        leaseSignedOn: '2025-04-14',
+        reservationQuota: 'PREF',
+        ...overrides,
+      },
+    });
+    const byTown = await post(demand.numeroUnique, 'radiation', 1, attribution(), TOWN);
+    expect(byTown.status).toBe(422);
+    expect(byTown.body.error.details.issues[0].message).toBe('attribution-by-landlord-only');
+    const outside = await post(
+      demand.numeroUnique,
+      'radiation',
+      1,
+      attribution({ commune: '75056' }),
+    );
+    expect(outside.status).toBe(422);
+    expect(outside.body.error.details.issues[0].message).toBe('commune-outside-territory');
+    const lateLease = await post(
+      demand.numeroUnique,
+      'radiation',
+      1,
+      attribution({ leaseSignedOn: '2025-04-16' }),
+    );
+    expect(lateLease.status).toBe(422);
+    const recorded = await post(demand.numeroUnique, 'radiation', 1, attribution());
+    expect(recorded.status).toBe(200);
+    expect(recorded.body.demand.radiation).toMatchObject({
+      motive: 'RADATT',
+      attribution: { commune: '57463', landlordSiren: '552081317', reservationQuota: 'PREF' },
+    });
+  });
+
+  it('shows the dates the renewal notices went out', async () => {
+    clock.set(new Date('2025-01-25T09:00:00Z'));
+    const demand = await register();
+    const notice = (channel: string, sentAt: string) =>
+      encodeEvent(
+        createEvent({
+          type: NoticeEventTypes.Sent,
+          source: 'sne://renewal-notices',
+          subject: demand.numeroUnique,
+          correlationId: 'test-notices',
+          data: { numeroUnique: demand.numeroUnique, cycle: '2026-01-25', channel, sentAt },
+        }),
+      );
+    const producer = kafka.kafka.producer();
+    await producer.connect();
+    await producer.send({
+      topic: kafka.topic(Topics.NoticeEvents),
+      messages: [
+        notice('email', '2025-11-25T08:00:00.000Z'),
+        notice('sms', '2025-11-25T08:05:00.000Z'),
+        notice('registered-letter', '2025-12-26T07:00:00.000Z'),
+      ],
+    });
+    await producer.disconnect();
+    const shown = await waitFor(
+      async () => {
+        const read = (await http('GET', path(demand.numeroUnique), undefined, LANDLORD)).body
+          .demand;
+        return read?.renewalNotices?.registeredSentOn && read;
+      },
+      { timeoutMs: 30_000, description: 'the notice dates on the demand' },
+    );
+    expect(shown.renewalNotices).toEqual({
+      simpleSentOn: '2025-11-25',
+      registeredSentOn: '2025-12-26',
+    });
+    expect(shown.version).toBe(1);
+  });
+
+  it('applies the radiate-for-non-renewal command, and reactivates within 5 months only', async () => {
+    clock.set(new Date('2025-01-20T09:00:00Z'));
+    const first = await register();
+    const second = await register();
+    clock.set(new Date('2026-02-21T09:00:00Z'));
+    const producer = kafka.kafka.producer();
+    await producer.connect();
+    await producer.send({
+      topic: kafka.topic(Topics.RegistrationCommands),
+      messages: [first, second].map((demand) =>
+        encodeEvent(
+          createEvent({
+            type: RegistrationCommandTypes.RadiateForNonRenewal,
+            source: 'sne://renewal-notices',
+            subject: demand.numeroUnique,
+            correlationId: 'test-non-renewal',
+            data: { numeroUnique: demand.numeroUnique, cycle: '2026-01-20', expectedVersion: 1 },
+          }),
+        ),
+      ),
+    });
+    await producer.disconnect();
+    for (const demand of [first, second]) {
+      await waitFor(
+        async () =>
+          (await http('GET', path(demand.numeroUnique), undefined, LANDLORD)).body.demand?.state ===
+          'radiated',
+        { timeoutMs: 30_000, description: 'the demand radiated for non-renewal' },
+      );
+    }
+    const radiated = (await http('GET', path(first.numeroUnique), undefined, LANDLORD)).body.demand;
+    expect(radiated.radiation).toMatchObject({
+      motive: 'RADREN',
+      date: '2026-02-21',
+      recordedBy: 'system',
+    });
+
+    clock.set(new Date('2026-07-21T09:00:00Z'));
+    const reactivated = await post(first.numeroUnique, 'reactivation', 2);
+    expect(reactivated.status).toBe(200);
+    expect(reactivated.body.demand).toMatchObject({
+      state: 'active',
+      version: 3,
+      anniversaryDate: '2027-01-20',
+    });
+    clock.set(new Date('2026-07-22T09:00:00Z'));
+    const tooLate = await post(second.numeroUnique, 'reactivation', 2);
+    expect(tooLate.status).toBe(422);
+    expect(tooLate.body.error.details.issues[0].message).toBe('reactivation-period-over');
+  });
+});
+
 describe('registration: the outbox while Kafka is away', () => {
   const isolation = isolate('registration-outbox');
   let broker: PrivateKafka;
@@ -331,6 +577,8 @@ describe('registration: the outbox while Kafka is away', () => {
 
   afterAll(async () => {
     await app?.close();
+    // Its readers first: a consumer left on a stopped broker retries for ever.
+    await kafka?.cleanup();
     await broker?.destroy();
   });
 

@@ -4,6 +4,11 @@ import { KafkaModule, kafkaSettingsFrom } from '@sne/kafka';
 import { PersistenceModule, mongoSettingsFrom } from '@sne/persistence';
 import { PlatformModule } from '@sne/platform';
 import { AuditLog } from './audit/audit-log';
+import {
+  CERTIFICATE_KEY,
+  CertificatesController,
+  certificateKeyFrom,
+} from './certificates/certificates.controller';
 import { APP_NAME, type RegistrationConfig } from './config';
 import { ControlKeyIndex } from './demands/control-key.index';
 import { DemandRepository } from './demands/demand.repository';
@@ -11,6 +16,9 @@ import { DemandsController } from './demands/demands.controller';
 import { DemandsService } from './demands/demands.service';
 import { DuplicateForcings } from './demands/duplicate-forcings';
 import { NumeroAllocator } from './demands/numero-allocator';
+import { RadiationCommandsConsumer } from './demands/radiation-commands.consumer';
+import { NoticeDatesRepository } from './notices/notice-dates';
+import { NoticeEventsConsumer } from './notices/notice-events.consumer';
 import { OUTBOX_SWEEP_MS, OutboxRelay } from './outbox/outbox-relay';
 
 /** The registration app: demands, numéro unique, lifecycle, certificates. */
@@ -25,16 +33,20 @@ export class AppModule {
         KafkaModule.forRoot(kafkaSettingsFrom(config, APP_NAME)),
         PersistenceModule.forRoot(mongoSettingsFrom(config, APP_NAME)),
       ],
-      controllers: [DemandsController],
+      controllers: [DemandsController, CertificatesController],
       providers: [
         { provide: OUTBOX_SWEEP_MS, useValue: config.OUTBOX_SWEEP_MS },
+        { provide: CERTIFICATE_KEY, useValue: certificateKeyFrom(config.CERTIFICATE_SIGNING_KEY) },
         AuditLog,
         ControlKeyIndex,
         DemandRepository,
         DemandsService,
         DuplicateForcings,
+        NoticeDatesRepository,
+        NoticeEventsConsumer,
         NumeroAllocator,
         OutboxRelay,
+        RadiationCommandsConsumer,
       ],
     };
   }

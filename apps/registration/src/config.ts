@@ -1,6 +1,6 @@
 import { authEnv } from '@sne/auth';
 import { coreEnv, httpPort, kafkaEnv, loadConfig, mongoEnv } from '@sne/platform';
-import { type CleanedEnv, num } from 'envalid';
+import { type CleanedEnv, num, str } from 'envalid';
 
 export const APP_NAME = 'registration';
 
@@ -10,6 +10,12 @@ export const registrationEnv = {
   ...httpPort(3001),
   ...kafkaEnv,
   ...mongoEnv,
+  CERTIFICATE_SIGNING_KEY: str({
+    // A key for the local platform only; production sets its own (and publishes the public half).
+    devDefault:
+      'LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0tCk1DNENBUUF3QlFZREsyVndCQ0lFSURNUXJ3eFNia1QyWmQySFZvczFNdVZqbEkwdUQrTFlxdHcrSVFJMlhRdzcKLS0tLS1FTkQgUFJJVkFURSBLRVktLS0tLQo=',
+    desc: 'Ed25519 private key (PKCS#8 PEM, base64) signing the QR codes of certificates',
+  }),
   OUTBOX_SWEEP_MS: num({
     default: 60_000,
     desc: 'How often the relay looks for demand events a crash left unpublished',

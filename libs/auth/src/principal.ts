@@ -24,6 +24,8 @@ export interface GuichetPrincipal {
   readonly id: string;
   readonly guichetType: string;
   readonly territory: Territory;
+  /** A landlord's SIREN: its attributions are counted against it. */
+  readonly siren?: string;
 }
 
 export type Principal = OperatorPrincipal | GuichetPrincipal;

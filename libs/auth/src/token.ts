@@ -14,6 +14,7 @@ interface Claims {
   readonly kind: Principal['kind'];
   readonly roles?: readonly OperatorRole[];
   readonly guichetType?: string;
+  readonly siren?: string;
   readonly territory: Territory;
   /** Seconds since the epoch. */
   readonly iat: number;
@@ -34,7 +35,10 @@ export function issueToken(
     kind: principal.kind,
     ...(principal.kind === 'operator'
       ? { roles: principal.roles }
-      : { guichetType: principal.guichetType }),
+      : {
+          guichetType: principal.guichetType,
+          ...(principal.siren ? { siren: principal.siren } : {}),
+        }),
     territory: principal.territory,
     iat,
     exp: iat + options.ttlSeconds,
@@ -96,6 +100,9 @@ export function verifyToken(token: string, secrets: readonly string[], now: Date
         id: claims.sub,
         guichetType: typeof claims.guichetType === 'string' ? claims.guichetType : 'other',
         territory: claims.territory,
+        ...(typeof claims.siren === 'string' && /^[0-9]{9}$/.test(claims.siren)
+          ? { siren: claims.siren }
+          : {}),
       },
     };
   }

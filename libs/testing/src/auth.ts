@@ -22,8 +22,15 @@ export function guichetAuth(
   code: string,
   departments: string[] = [],
   guichetType = 'landlord',
+  siren?: string,
 ): { authorization: string } {
   return {
-    authorization: `Bearer ${testToken({ kind: 'guichet', id: code, guichetType, territory: departments })}`,
+    authorization: `Bearer ${testToken({
+      kind: 'guichet',
+      id: code,
+      guichetType,
+      territory: departments,
+      ...(siren ? { siren } : {}),
+    })}`,
   };
 }

@@ -20,7 +20,7 @@ import {
 } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '@sne/auth';
 import { NUMERO_UNIQUE_PATTERN } from '@sne/contracts';
-import { demandInputSchema } from '@sne/domain';
+import { demandInputSchema, radiationRequestSchema } from '@sne/domain';
 import { ForbiddenError, InvalidInputError, versionFromIfMatch } from '@sne/platform';
 import type { Response } from 'express';
 import type { RegisteredDemand } from './demand.repository';
@@ -28,7 +28,7 @@ import { DemandsService } from './demands.service';
 
 const NUMERO = new RegExp(NUMERO_UNIQUE_PATTERN);
 
-function numeroOf(text: string): string {
+export function numeroOf(text: string): string {
   if (!NUMERO.test(text)) {
     throw new InvalidInputError('invalid numéro unique', [
       { path: '/numeroUnique', message: 'DDD MMYY NNNNNN GGGGG, e.g. "057 1215 073903 10691"' },
@@ -104,17 +104,82 @@ export class DemandsController {
     @Body() body: unknown,
     @Res({ passthrough: true }) response: Response,
   ): Promise<{ demand: RegisteredDemand }> {
-    if (
-      principal.kind === 'operator' &&
-      !principal.roles.some((role) => role === 'territorial-manager' || role === 'national-admin')
-    )
-      throw new ForbiddenError('consultants read demands, they do not change them');
-    const demand = await this.demands.update(
-      principal,
-      numeroOf(numeroUnique),
-      requiredVersion(ifMatch),
-      body,
+    return this.change(principal, numeroUnique, ifMatch, response, (numero, version) =>
+      this.demands.update(principal, numero, version, body),
     );
+  }
+
+  @Post(':numeroUnique/renewal')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Renew (If-Match): the anniversary of the initial deposit is kept' })
+  @ApiHeader({ name: 'If-Match', required: true, description: 'the version read, e.g. "3"' })
+  async renew(
+    @CurrentPrincipal() principal: Principal,
+    @Param('numeroUnique') numeroUnique: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<{ demand: RegisteredDemand }> {
+    return this.change(principal, numeroUnique, ifMatch, response, (numero, version) =>
+      this.demands.renew(principal, numero, version),
+    );
+  }
+
+  @Post(':numeroUnique/radiation')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Radiate (If-Match) with a motive and a date; attribution (RADATT) by a landlord only, with the commune, lease date and quota',
+  })
+  @ApiBody({ schema: radiationRequestSchema as never })
+  @ApiHeader({ name: 'If-Match', required: true, description: 'the version read, e.g. "3"' })
+  async radiate(
+    @CurrentPrincipal() principal: Principal,
+    @Param('numeroUnique') numeroUnique: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<{ demand: RegisteredDemand }> {
+    return this.change(principal, numeroUnique, ifMatch, response, (numero, version) =>
+      this.demands.radiate(principal, numero, version, body),
+    );
+  }
+
+  @Post(':numeroUnique/reactivation')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Reactivate (If-Match) a demand radiated for non-renewal, within 5 months',
+  })
+  @ApiHeader({ name: 'If-Match', required: true, description: 'the version read, e.g. "3"' })
+  async reactivate(
+    @CurrentPrincipal() principal: Principal,
+    @Param('numeroUnique') numeroUnique: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<{ demand: RegisteredDemand }> {
+    return this.change(principal, numeroUnique, ifMatch, response, (numero, version) =>
+      this.demands.reactivate(principal, numero, version),
+    );
+  }
+
+  /** The common path of every change: who may, which demand, at which version. */
+  private async change(
+    principal: Principal,
+    numeroUnique: string,
+    ifMatch: string | undefined,
+    response: Response,
+    apply: (numero: string, version: number) => Promise<RegisteredDemand>,
+  ): Promise<{ demand: RegisteredDemand }> {
+    refuseConsultants(principal);
+    const demand = await apply(numeroOf(numeroUnique), requiredVersion(ifMatch));
     return withVersion(response, demand);
   }
+}
+
+/** Consultants read demands; guichets, territorial managers and national admins change them. */
+function refuseConsultants(principal: Principal): void {
+  if (
+    principal.kind === 'operator' &&
+    !principal.roles.some((role) => role === 'territorial-manager' || role === 'national-admin')
+  )
+    throw new ForbiddenError('consultants read demands, they do not change them');
 }

@@ -2,17 +2,24 @@ import { Injectable } from '@nestjs/common';
 import type { GuichetPrincipal, Principal } from '@sne/auth';
 import { createEvent, type DemandEventType, DemandEventTypes } from '@sne/contracts';
 import {
+  anniversaryAfterReactivation,
   canActOnDemand,
   canChangeNames,
+  canRadiate,
+  canReactivate,
+  canRenew,
   departmentOfCommune,
   type DemandInput,
   duplicateKeys,
   firstAnniversary,
   firstChoiceCommune,
   isPersonDemand,
+  nextAnniversary,
   nirDuplicateKey,
   parisDate,
+  type Refusal,
   validateDemandInput,
+  validateRadiationRequest,
 } from '@sne/domain';
 import {
   Clock,
@@ -26,6 +33,7 @@ import {
   StaleVersionError,
 } from '@sne/platform';
 import { AuditLog } from '../audit/audit-log';
+import { NoticeDatesRepository } from '../notices/notice-dates';
 import { OutboxRelay } from '../outbox/outbox-relay';
 import { ControlKeyIndex } from './control-key.index';
 import { DemandRepository, type RegisteredDemand } from './demand.repository';
@@ -42,12 +50,24 @@ function actorOf(principal: Principal) {
       guichetCode: principal.id,
       guichetType: principal.guichetType as never,
       territory: principal.territory === 'all' ? ('national' as const) : principal.territory,
+      ...(principal.siren ? { siren: principal.siren } : {}),
     };
   }
   return {
     kind: 'territorial-manager' as const,
     territory: principal.territory === 'all' ? ('national' as const) : principal.territory,
   };
+}
+
+/** The register itself acting (radiation for non-renewal). */
+const SYSTEM = Symbol('system');
+
+/** A refusal of the domain rules as the API's error: 403 outside the territory, else 422. */
+function accept<T>(decision: { ok: true; value?: T } | Refusal, path = ''): T {
+  if (decision.ok) return decision.value as T;
+  if (decision.code === 'outside-territory')
+    throw new ForbiddenError(decision.message, { code: decision.code });
+  throw new RuleViolationError(decision.message, [{ path, message: decision.code }]);
 }
 
 /** Demands: registration, reading and updating, each change announced through the outbox. */
@@ -62,6 +82,7 @@ export class DemandsService {
     private readonly forcings: DuplicateForcings,
     private readonly relay: OutboxRelay,
     private readonly audit: AuditLog,
+    private readonly noticeDates: NoticeDatesRepository,
     private readonly clock: Clock,
     metrics: MetricsService,
   ) {
@@ -81,8 +102,7 @@ export class DemandsService {
     const today = parisDate(now);
     const input = this.validInput(body, today);
     const department = this.departmentOf(input);
-    const territory = canActOnDemand(actorOf(guichet), { department });
-    if (!territory.ok) throw new ForbiddenError(territory.message, { code: territory.code });
+    accept(canActOnDemand(actorOf(guichet), { department }));
 
     const keys = this.controlKeysOf(input);
     const duplicates = await this.activeHolders(keys);
@@ -135,7 +155,15 @@ export class DemandsService {
       numeroUnique,
       at: this.clock.now(),
     });
-    return demand;
+    const notices = await this.noticeDates.find(numeroUnique);
+    if (!notices) return demand;
+    return {
+      ...demand,
+      renewalNotices: {
+        ...(notices.simpleSentOn ? { simpleSentOn: notices.simpleSentOn } : {}),
+        ...(notices.registeredSentOn ? { registeredSentOn: notices.registeredSentOn } : {}),
+      },
+    };
   }
 
   /** Replaces the CERFA data of a demand at the version read (If-Match). */
@@ -145,48 +173,177 @@ export class DemandsService {
     expectedVersion: number,
     body: unknown,
   ): Promise<RegisteredDemand> {
+    const today = parisDate(this.clock.now());
+    const input = this.validInput(body, today);
+    const updated = await this.change(
+      principal,
+      numeroUnique,
+      expectedVersion,
+      DemandEventTypes.Updated,
+      (current) => {
+        if (current.state === 'radiated')
+          throw new RuleViolationError('a radiated demand cannot be changed; reactivate it first');
+        if (isPersonDemand(current) && isPersonDemand(input))
+          accept(
+            canChangeNames(actorOf(principal), current.applicant, input.applicant),
+            '/applicant/lastName',
+          );
+        if (this.departmentOf(input) !== current.department) {
+          throw new RuleViolationError(
+            "the first-choice commune must stay in the demand's department",
+            [{ path: '/wishedHousing', message: `department ${current.department} expected` }],
+          );
+        }
+        return { ...recordOf(current), ...input };
+      },
+    );
+    for (const key of this.controlKeysOf(input)) await this.controlKeys.add(key, numeroUnique);
+    return updated;
+  }
+
+  /** Renews an active demand: the anniversary of the initial deposit is kept. */
+  renew(
+    principal: Principal,
+    numeroUnique: string,
+    expectedVersion: number,
+  ): Promise<RegisteredDemand> {
+    const today = parisDate(this.clock.now());
+    return this.change(
+      principal,
+      numeroUnique,
+      expectedVersion,
+      DemandEventTypes.Renewed,
+      (current) => {
+        accept(canRenew(current, actorOf(principal)));
+        const anniversaryDate = nextAnniversary(current.depositDate!, today);
+        return {
+          ...current,
+          anniversaryDate,
+          renewals: [
+            ...current.renewals,
+            {
+              date: today,
+              guichetCode: principal.kind === 'guichet' ? principal.id : current.lastChangedBy,
+              online: false,
+              nextAnniversaryDate: anniversaryDate,
+            },
+          ],
+        };
+      },
+    );
+  }
+
+  /** Radiates with a motive and its rules (attribution by a landlord, in the territory, …). */
+  radiate(
+    principal: Principal,
+    numeroUnique: string,
+    expectedVersion: number | undefined,
+    body: unknown,
+  ): Promise<RegisteredDemand> {
+    const checked = validateRadiationRequest(body);
+    if (!checked.ok) {
+      throw new InvalidInputError(
+        'the radiation request is invalid',
+        checked.issues.map((issue) => ({ path: issue.path, message: issue.reason })),
+      );
+    }
+    const today = parisDate(this.clock.now());
+    return this.change(
+      principal,
+      numeroUnique,
+      expectedVersion,
+      DemandEventTypes.Radiated,
+      (current) => {
+        const radiation = accept(
+          canRadiate(current as never, checked.value, actorOf(principal), today),
+        );
+        return { ...current, state: 'radiated', radiation };
+      },
+    );
+  }
+
+  /** Reactivates a demand radiated for non-renewal, within 5 months of the radiation. */
+  reactivate(
+    principal: Principal,
+    numeroUnique: string,
+    expectedVersion: number,
+  ): Promise<RegisteredDemand> {
+    const today = parisDate(this.clock.now());
+    return this.change(
+      principal,
+      numeroUnique,
+      expectedVersion,
+      DemandEventTypes.Reactivated,
+      (current) => {
+        accept(canReactivate(current, actorOf(principal), today));
+        return {
+          ...current,
+          state: 'active',
+          radiation: undefined,
+          anniversaryDate: anniversaryAfterReactivation(current.depositDate!, today),
+          reactivations: [
+            ...current.reactivations,
+            { date: today, recordedBy: principal.id, radiation: current.radiation! },
+          ],
+        };
+      },
+    );
+  }
+
+  /**
+   * The renewal-notices app's command: radiate for non-renewal, unless the demand changed since
+   * that app saw it (a renewal then cancels the command) or is no longer active.
+   */
+  async radiateForNonRenewal(numeroUnique: string, expectedVersion: number): Promise<void> {
+    const current = await this.demands.find(numeroUnique);
+    if (!current || current.version !== expectedVersion || current.state !== 'active') return;
+    const today = parisDate(this.clock.now());
+    await this.change(
+      SYSTEM,
+      numeroUnique,
+      expectedVersion,
+      DemandEventTypes.Radiated,
+      (demand) => {
+        const radiation = accept(
+          canRadiate(demand as never, { motive: 'RADREN', date: today }, { kind: 'system' }, today),
+        );
+        return { ...demand, state: 'radiated', radiation };
+      },
+    ).catch((error: unknown) => {
+      // Changed meanwhile: the newer version wins, as the command itself says.
+      if (!(error instanceof StaleVersionError)) throw error;
+    });
+  }
+
+  private async change(
+    principal: Principal | typeof SYSTEM,
+    numeroUnique: string,
+    expectedVersion: number | undefined,
+    type: DemandEventType,
+    apply: (current: RegisteredDemand) => RegisteredDemand,
+  ): Promise<RegisteredDemand> {
     const now = this.clock.now();
-    const today = parisDate(now);
-    const current = await this.existing(principal, numeroUnique);
-    if (current.version !== expectedVersion) {
+    const current =
+      principal === SYSTEM
+        ? await this.demands.find(numeroUnique)
+        : await this.existing(principal, numeroUnique);
+    if (!current) throw new NotFoundError(`no demand ${numeroUnique}`);
+    if (expectedVersion !== undefined && current.version !== expectedVersion) {
       throw new StaleVersionError('the demand was changed since it was read', {
         currentVersion: current.version,
       });
     }
-    if (current.state === 'radiated')
-      throw new RuleViolationError('a radiated demand cannot be changed; reactivate it first');
-    const input = this.validInput(body, today);
-    if (isPersonDemand(current) && isPersonDemand(input)) {
-      const names = canChangeNames(actorOf(principal), current.applicant, input.applicant);
-      if (!names.ok)
-        throw new RuleViolationError(names.message, [
-          { path: '/applicant/lastName', message: names.message },
-        ]);
-    }
-    const department = this.departmentOf(input);
-    if (department !== current.department) {
-      throw new RuleViolationError(
-        "the first-choice commune must stay in the demand's department",
-        [{ path: '/wishedHousing', message: `department ${current.department} expected` }],
-      );
-    }
-    const editor = principal.kind === 'guichet' ? principal.id : current.lastChangedBy;
-    const demand: RegisteredDemand = {
-      ...recordOf(current),
-      ...input,
+    const guichet = principal !== SYSTEM && principal.kind === 'guichet' ? principal.id : undefined;
+    const next: RegisteredDemand = {
+      ...apply(current),
       version: current.version + 1,
-      lastChangedBy: editor,
-      lastChangedOn: today,
+      lastChangedBy: guichet ?? current.lastChangedBy,
+      lastChangedOn: parisDate(now),
     };
-    await this.saveAndAnnounce(
-      demand,
-      DemandEventTypes.Updated,
-      principal.kind === 'guichet' ? principal.id : undefined,
-      now,
-    );
-    for (const key of this.controlKeysOf(input)) await this.controlKeys.add(key, numeroUnique);
-    await this.audit.record({ principal, action: 'update-demand', numeroUnique, at: now });
-    return demand;
+    await this.saveAndAnnounce(next, type, guichet, now);
+    if (principal !== SYSTEM)
+      await this.audit.record({ principal, action: 'update-demand', numeroUnique, at: now });
+    return next;
   }
 
   private async saveAndAnnounce(
@@ -214,8 +371,7 @@ export class DemandsService {
   private async existing(principal: Principal, numeroUnique: string): Promise<RegisteredDemand> {
     const demand = await this.demands.find(numeroUnique);
     if (!demand) throw new NotFoundError(`no demand ${numeroUnique}`);
-    const territory = canActOnDemand(actorOf(principal), demand);
-    if (!territory.ok) throw new ForbiddenError(territory.message, { code: territory.code });
+    accept(canActOnDemand(actorOf(principal), demand));
     return demand;
   }
 
