@@ -82,6 +82,7 @@ import {
   type GuichetKind,
   Random,
 } from '../matching/workload';
+import { positiveIntegerOption } from '../cli';
 
 // ---------------------------------------------------------------------------------------------
 // Configuration
@@ -108,13 +109,7 @@ interface Config {
 }
 
 function parseConfig(argv: readonly string[]): Config {
-  const valueOf = (flag: string): number | undefined => {
-    const at = argv.indexOf(flag);
-    if (at < 0) return undefined;
-    const value = Number(argv[at + 1]);
-    if (!Number.isInteger(value) || value <= 0) throw new Error(`${flag} needs a positive integer`);
-    return value;
-  };
+  const valueOf = (flag: string) => positiveIntegerOption(argv, flag);
   return {
     events: valueOf('--events') ?? 20_000,
     guichets: valueOf('--guichets') ?? 200,

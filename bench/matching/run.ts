@@ -30,6 +30,7 @@ import {
   generateGuichets,
   type Guichet,
 } from './workload';
+import { positiveIntegerOption } from '../cli';
 
 // ---------------------------------------------------------------------------------------------
 // Configuration
@@ -57,13 +58,7 @@ interface Config {
 }
 
 function parseConfig(argv: readonly string[]): Config {
-  const valueOf = (flag: string): number | undefined => {
-    const at = argv.indexOf(flag);
-    if (at < 0) return undefined;
-    const value = Number(argv[at + 1]);
-    if (!Number.isInteger(value) || value <= 0) throw new Error(`${flag} needs a positive integer`);
-    return value;
-  };
+  const valueOf = (flag: string) => positiveIntegerOption(argv, flag);
   const quick = argv.includes('--quick');
   const events = valueOf('--events') ?? (quick ? 100_000 : 1_000_000);
   const sample = quick ? 2_000 : 20_000;
