@@ -246,6 +246,49 @@ describe('registration: demands over HTTP', () => {
       ]);
     });
 
+    it("searches the territory by the seeds' criteria, in pages, and exports CSV", async () => {
+      const created: string[] = [];
+      for (let i = 0; i < 3; i++)
+        created.push(
+          (await http('POST', '/demands', someone('recherche'), METZ_GUICHET)).body.demand
+            .numeroUnique,
+        );
+      const query = `lastName=${encodeURIComponent('testeur RECHERCHE')}&state=active`;
+      const all = await http('GET', `/demands?${query}`, undefined, METZ_GUICHET);
+      expect(all.status).toBe(200);
+      expect(all.body).toMatchObject({ page: 1, total: 3 });
+      expect(
+        all.body.demands.map((demand: { numeroUnique: string }) => demand.numeroUnique),
+      ).toEqual([...created].sort());
+      const second = await http(
+        'GET',
+        `/demands?${query}&pageSize=2&page=2`,
+        undefined,
+        METZ_GUICHET,
+      );
+      expect(second.body.demands).toHaveLength(1);
+      expect((await http('GET', `/demands?${query}`, undefined, PARIS_GUICHET)).body.total).toBe(0);
+      const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+      const csv = await fetch(`${base}/demands?${query}&format=csv`, { headers: METZ_GUICHET });
+      expect(csv.headers.get('content-type')).toContain('text/csv');
+      const lines = (await csv.text()).trim().split('\r\n');
+      expect(lines).toHaveLength(4);
+      expect(lines[0]).toContain('numero_unique;etat');
+      for (const bad of [
+        'colour=blue',
+        'lastName[$ne]=x',
+        'depositFrom=yesterday',
+        'pageSize=1000',
+      ]) {
+        const refused = await http('GET', `/demands?${bad}`, undefined, METZ_GUICHET);
+        expect(refused.status).toBe(400);
+      }
+      const audit = await app.get(AuditLog).of(created[0]);
+      expect(
+        audit.filter((entry) => entry.action === 'search-demands').length,
+      ).toBeGreaterThanOrEqual(2);
+    });
+
     it('gives the registration certificate as a PDF whose QR code decodes to the number, signed', async () => {
       const demand = (await http('POST', '/demands', someone('certificate'), METZ_GUICHET)).body
         .demand;

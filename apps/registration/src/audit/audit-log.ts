@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 
 export interface AuditEntry {
   readonly principal: Principal;
-  readonly action: 'read-demand' | 'update-demand';
+  readonly action: 'read-demand' | 'update-demand' | 'search-demands';
   readonly numeroUnique: string;
   readonly at: Date;
 }
@@ -48,19 +48,18 @@ export class AuditLog implements OnModuleInit {
     await this.entries.init();
   }
 
-  async record(entry: AuditEntry): Promise<void> {
+  async record(...entries: AuditEntry[]): Promise<void> {
+    if (entries.length === 0) return;
     const correlationId = currentCorrelationId();
     await this.entries.insertMany(
-      [
-        {
-          _id: randomUUID(),
-          who: principalLabel(entry.principal),
-          action: entry.action,
-          numeroUnique: entry.numeroUnique,
-          at: entry.at.toISOString(),
-          ...(correlationId ? { correlationId } : {}),
-        },
-      ],
+      entries.map((entry) => ({
+        _id: randomUUID(),
+        who: principalLabel(entry.principal),
+        action: entry.action,
+        numeroUnique: entry.numeroUnique,
+        at: entry.at.toISOString(),
+        ...(correlationId ? { correlationId } : {}),
+      })),
       { lean: true },
     );
   }

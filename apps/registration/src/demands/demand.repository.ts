@@ -155,6 +155,27 @@ export class DemandRepository implements OnModuleInit {
     );
   }
 
+  /**
+   * One page of the demands a filter selects (over the projection; the filter comes from
+   * `searchFilter`, made of checked values only), in numéro order, with the total.
+   */
+  async search(
+    filter: Record<string, unknown>,
+    page: number,
+    pageSize: number,
+  ): Promise<{ total: number; demands: RegisteredDemand[] }> {
+    const [total, documents] = await Promise.all([
+      this.demands.countDocuments(filter),
+      this.demands
+        .find(filter, { demand: 1 })
+        .sort({ _id: 1 })
+        .skip((page - 1) * pageSize)
+        .limit(pageSize)
+        .lean<Array<Pick<DemandDocument, 'demand'>>>(),
+    ]);
+    return { total, demands: documents.map((document) => document.demand) };
+  }
+
   private async project(demand: RegisteredDemand): Promise<void> {
     await this.demands.replaceOne(
       { _id: demand.numeroUnique },

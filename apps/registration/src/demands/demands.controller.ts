@@ -24,6 +24,8 @@ import { demandInputSchema, radiationRequestSchema } from '@sne/domain';
 import { ForbiddenError, InvalidInputError, versionFromIfMatch } from '@sne/platform';
 import type { Response } from 'express';
 import type { RegisteredDemand } from './demand.repository';
+import { parseDemandSearch } from './demand-search';
+import { demandsCsv } from './demands-csv';
 import { DemandsService } from './demands.service';
 
 const NUMERO = new RegExp(NUMERO_UNIQUE_PATTERN);
@@ -78,6 +80,31 @@ export class DemandsController {
     });
     response.status(201);
     return withVersion(response, demand);
+  }
+
+  @Get()
+  @ApiOperation({
+    summary:
+      'Search the demands of your territory (number, state, deposit / renewal / radiation dates, wished and attribution commune, motive, radiation motive, name, first name, birth date), paged; format=csv for a spreadsheet',
+  })
+  async search(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: Record<string, unknown>,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<
+    { page: number; pageSize: number; total: number; demands: RegisteredDemand[] } | string
+  > {
+    const search = parseDemandSearch(query);
+    const format = query.format ?? 'json';
+    if (format !== 'json' && format !== 'csv')
+      throw new InvalidInputError('invalid search', [{ path: 'format', message: 'json or csv' }]);
+    const { total, demands } = await this.demands.search(principal, search);
+    if (format === 'csv') {
+      response.setHeader('Content-Type', 'text/csv; charset=utf-8');
+      response.setHeader('Content-Disposition', 'attachment; filename="demandes.csv"');
+      return demandsCsv(demands);
+    }
+    return { page: search.page, pageSize: search.pageSize, total, demands };
   }
 
   @Get(':numeroUnique')

@@ -36,6 +36,7 @@ import { AuditLog } from '../audit/audit-log';
 import { NoticeDatesRepository } from '../notices/notice-dates';
 import { OutboxRelay } from '../outbox/outbox-relay';
 import { ControlKeyIndex } from './control-key.index';
+import { type DemandSearch, searchFilter } from './demand-search';
 import { DemandRepository, type RegisteredDemand } from './demand.repository';
 import { DuplicateForcings } from './duplicate-forcings';
 import { NumeroAllocator } from './numero-allocator';
@@ -164,6 +165,31 @@ export class DemandsService {
         ...(notices.registeredSentOn ? { registeredSentOn: notices.registeredSentOn } : {}),
       },
     };
+  }
+
+  /**
+   * Searches the demands of the caller's territory; each demand returned is a read of personal
+   * data, audit-logged as such.
+   */
+  async search(
+    principal: Principal,
+    search: DemandSearch,
+  ): Promise<{ total: number; demands: RegisteredDemand[] }> {
+    const result = await this.demands.search(
+      searchFilter(search, principal.territory),
+      search.page,
+      search.pageSize,
+    );
+    const at = this.clock.now();
+    await this.audit.record(
+      ...result.demands.map((demand) => ({
+        principal,
+        action: 'search-demands' as const,
+        numeroUnique: demand.numeroUnique,
+        at,
+      })),
+    );
+    return result;
   }
 
   /** Replaces the CERFA data of a demand at the version read (If-Match). */
