@@ -10,7 +10,15 @@ import {
   Topics,
 } from '@sne/contracts';
 import { evaluate, type Rule } from '@sne/matching';
-import { appEnv, factory, isolate, operatorAuth, TestKafka, waitFor } from '@sne/testing';
+import {
+  appEnv,
+  factory,
+  isolate,
+  operatorAuth,
+  TestKafka,
+  testToken,
+  waitFor,
+} from '@sne/testing';
 import type { KafkaMessage, Producer } from 'kafkajs';
 import { AppModule } from '../apps/dispatching/src/app.module';
 import { loadDispatchingConfig } from '../apps/dispatching/src/config';
@@ -140,6 +148,51 @@ describe('dispatching', () => {
       });
       expect(again.status).toBe(409);
       expect(again.body.error.code).toBe('conflict');
+    });
+
+    it("limits a territorial manager to the guichets of the manager's territory", async () => {
+      const everywhere = operatorAuth('manager.national', ['territorial-manager']);
+      const parisOnly = {
+        authorization: `Bearer ${testToken({
+          kind: 'operator',
+          id: 'manager.paris',
+          roles: ['territorial-manager'],
+          territory: ['075'],
+        })}`,
+      };
+      const moselle = {
+        authorization: `Bearer ${testToken({
+          kind: 'operator',
+          id: 'manager.moselle',
+          roles: ['territorial-manager'],
+          territory: ['057'],
+        })}`,
+      };
+      expect((await http('GET', '/guichets/10691', undefined, everywhere)).status).toBe(200);
+      const refused = await http('GET', '/guichets/10691', undefined, parisOnly);
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.code).toBe('forbidden');
+      expect((await http('POST', '/guichets/10691/pause', undefined, parisOnly)).status).toBe(403);
+      expect((await http('GET', '/guichets/10691/feed', undefined, parisOnly)).status).toBe(403);
+      expect((await http('GET', '/guichets/10691', undefined, moselle)).status).toBe(200);
+      const listed = await http('GET', '/guichets', undefined, parisOnly);
+      expect(listed.body.guichets.map((guichet: { code: string }) => guichet.code)).not.toContain(
+        '10691',
+      );
+      const created = await http(
+        'POST',
+        '/guichets',
+        {
+          code: 'X5799',
+          name: 'Hors territoire',
+          type: 'municipality',
+          territory: { departments: ['057'] },
+          referentEmail: 'x5799@example.fr',
+          channels: { kafka: { enabled: true }, pull: { enabled: false } },
+        },
+        parisOnly,
+      );
+      expect(created.status).toBe(403);
     });
 
     it('lists every problem of an invalid guichet with its path', async () => {

@@ -1,9 +1,10 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { OwnGuichet, Roles } from '@sne/auth';
 import { InvalidInputError } from '@sne/platform';
 import { GUICHET_MANAGERS, guichetCode } from '../guichets/guichets.controller';
 import { type FeedPage, FeedService, MAX_FEED_LIMIT, MAX_WAIT_SECONDS } from './feed.service';
+import { GuichetScopeGuard } from '../guichets/guichet-scope.guard';
 
 function integer(
   value: string | undefined,
@@ -27,6 +28,7 @@ function integer(
 @ApiBearerAuth()
 @Roles(...GUICHET_MANAGERS)
 @OwnGuichet()
+@UseGuards(GuichetScopeGuard)
 @Controller('guichets')
 export class FeedController {
   constructor(private readonly feed: FeedService) {}

@@ -10,6 +10,7 @@ import {
   Put,
   Query,
   Res,
+  UseGuards,
 } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -20,11 +21,12 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { DEMAND_FIELDS, findNeverMatching, validateRule } from '@sne/matching';
-import { InvalidInputError, JsonBodyPipe, versionFromIfMatch } from '@sne/platform';
+import { ForbiddenError, InvalidInputError, JsonBodyPipe, versionFromIfMatch } from '@sne/platform';
 import type { Response } from 'express';
 import type { Guichet, NewGuichet, SubscriptionChange, SubscriptionRevision } from './guichet';
 import { createGuichetSchema, subscriptionChangeSchema } from './guichet.schemas';
 import { GuichetsService } from './guichets.service';
+import { GuichetScopeGuard, managesGuichet } from './guichet-scope.guard';
 
 const GUICHET_CODE = /^[0-9A-Z]{5}$/;
 
@@ -44,6 +46,7 @@ export const GUICHET_MANAGERS = ['national-admin', 'territorial-manager'] as con
 @ApiTags('guichets')
 @ApiBearerAuth()
 @Roles(...GUICHET_MANAGERS)
+@UseGuards(GuichetScopeGuard)
 @Controller('guichets')
 export class GuichetsController {
   constructor(private readonly guichets: GuichetsService) {}
@@ -54,15 +57,19 @@ export class GuichetsController {
   })
   @ApiBody({ schema: createGuichetSchema as never })
   create(
+    @CurrentPrincipal() principal: Principal,
     @Body(new JsonBodyPipe<NewGuichet>(createGuichetSchema)) body: NewGuichet,
   ): Promise<Guichet> {
+    if (!managesGuichet(principal, body))
+      throw new ForbiddenError("the guichet's territory is outside yours");
     return this.guichets.create(body);
   }
 
   @Get()
-  @ApiOperation({ summary: 'List the guichets' })
-  async list(): Promise<{ guichets: Guichet[] }> {
-    return { guichets: await this.guichets.list() };
+  @ApiOperation({ summary: 'List the guichets (of your territory)' })
+  async list(@CurrentPrincipal() principal: Principal): Promise<{ guichets: Guichet[] }> {
+    const all = await this.guichets.list();
+    return { guichets: all.filter((guichet) => managesGuichet(principal, guichet)) };
   }
 
   @Get(':code')

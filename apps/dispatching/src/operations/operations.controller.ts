@@ -1,5 +1,5 @@
 import { OwnGuichet, Roles } from '@sne/auth';
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Clock, InvalidInputError, JsonBodyPipe } from '@sne/platform';
 import type { SubscriptionChange } from '../guichets/guichet';
@@ -10,6 +10,7 @@ import { BackfillService } from './backfill.service';
 import { type DryRunResult, DryRunService } from './dry-run.service';
 import { type LagReport, LagService } from './lag.service';
 import { type ReplayResult, ReplayService } from './replay.service';
+import { GuichetScopeGuard } from '../guichets/guichet-scope.guard';
 
 const replaySchema = {
   $id: 'replay',
@@ -23,6 +24,7 @@ const replaySchema = {
 @ApiTags('operations')
 @ApiBearerAuth()
 @Roles(...GUICHET_MANAGERS)
+@UseGuards(GuichetScopeGuard)
 @Controller('guichets')
 export class OperationsController {
   constructor(

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { OwnGuichet, Roles } from '@sne/auth';
 import { Clock, NotFoundError } from '@sne/platform';
@@ -7,6 +7,7 @@ import { GuichetsService } from '../guichets/guichets.service';
 import { type WebhookDeadLetter, WebhookEndpointRepository } from './webhook-endpoint.repository';
 import { jobIdOf, WebhookQueue } from './webhook-queue';
 import { WEBHOOK_SETTINGS, type WebhookSettings } from './webhook-settings';
+import { GuichetScopeGuard } from '../guichets/guichet-scope.guard';
 
 export interface WebhookEndpointView {
   readonly guichetCode: string;
@@ -23,6 +24,7 @@ export interface WebhookEndpointView {
 @ApiBearerAuth()
 @Roles(...GUICHET_MANAGERS)
 @OwnGuichet()
+@UseGuards(GuichetScopeGuard)
 @Controller('guichets/:code/webhook')
 export class WebhooksController {
   constructor(
