@@ -154,6 +154,23 @@ function percentile(histogram: Uint32Array, rank: number): number {
   return 255;
 }
 
+/** The sum of the 3x3 neighbourhood of an inner pixel. */
+function sum3x3(data: Uint8Array, width: number, centre: number): number {
+  const above = centre - width;
+  const below = centre + width;
+  return (
+    data[above - 1] +
+    data[above] +
+    data[above + 1] +
+    data[centre - 1] +
+    data[centre] +
+    data[centre + 1] +
+    data[below - 1] +
+    data[below] +
+    data[below + 1]
+  );
+}
+
 /** Each pixel becomes the mean of its 3x3 neighbourhood: scanner grain averages out. */
 export function boxBlur(image: GrayImage): GrayImage {
   const { width, height, data } = image;
@@ -161,18 +178,7 @@ export function boxBlur(image: GrayImage): GrayImage {
   for (let y = 1; y < height - 1; y += 1) {
     for (let x = 1; x < width - 1; x += 1) {
       const centre = y * width + x;
-      const above = centre - width;
-      const below = centre + width;
-      const sum =
-        data[above - 1] +
-        data[above] +
-        data[above + 1] +
-        data[centre - 1] +
-        data[centre] +
-        data[centre + 1] +
-        data[below - 1] +
-        data[below] +
-        data[below + 1];
+      const sum = sum3x3(data, width, centre);
       out[centre] = (sum * 7282) >> 16; // sum / 9 without a division per pixel
     }
   }
@@ -194,18 +200,7 @@ export function binariseAndDespeckle(image: GrayImage, threshold: number): GrayI
   for (let y = 1; y < height - 1; y += 1) {
     for (let x = 1; x < width - 1; x += 1) {
       const centre = y * width + x;
-      const above = centre - width;
-      const below = centre + width;
-      const count =
-        ink[above - 1] +
-        ink[above] +
-        ink[above + 1] +
-        ink[centre - 1] +
-        ink[centre] +
-        ink[centre + 1] +
-        ink[below - 1] +
-        ink[below] +
-        ink[below + 1];
+      const count = sum3x3(ink, width, centre);
       if (count >= 5) out[centre] = 0;
     }
   }

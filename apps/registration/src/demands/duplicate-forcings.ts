@@ -52,15 +52,4 @@ export class DuplicateForcings implements OnModuleInit {
       { lean: true },
     );
   }
-
-  /** How many forcings each guichet made. */
-  async countByGuichet(): Promise<Array<{ guichetCode: string; forcings: number }>> {
-    const rows = await this.forcings
-      .aggregate<{ _id: string; forcings: number }>([
-        { $group: { _id: '$guichetCode', forcings: { $sum: 1 } } },
-        { $sort: { _id: 1 } },
-      ])
-      .exec();
-    return rows.map((row) => ({ guichetCode: row._id, forcings: row.forcings }));
-  }
 }
