@@ -5,7 +5,22 @@ import { MailModule, mailSettingsFrom, SmsModule, smsSettingsFrom } from '@sne/n
 import { PersistenceModule, mongoSettingsFrom } from '@sne/persistence';
 import { PlatformModule } from '@sne/platform';
 import { QueuesModule, redisSettingsFrom } from '@sne/queues';
-import { APP_NAME, type RenewalNoticesConfig } from './config';
+import { CalendarProjection } from './calendar/calendar-projection';
+import { CalendarRepository } from './calendar/calendar.repository';
+import { DemandEventsConsumer } from './calendar/demand-events.consumer';
+import { APP_NAME, RENEWAL_NOTICES_CONFIG, type RenewalNoticesConfig } from './config';
+import { LetterBatchesRepository } from './letters/letter-batches.repository';
+import { LettersController } from './letters/letters.controller';
+import { NoticeClaimsRepository } from './notices/notice-claims.repository';
+import { NoticeQueues } from './notices/notice-queues';
+import { NoticeSender } from './notices/notice-sender';
+import { NoticeWorkers } from './notices/notice-workers';
+import { NoticesController } from './notices/notices.controller';
+import { SmsReceipts } from './notices/sms-receipts';
+import { RENEWAL_SETTINGS, renewalSettingsFrom } from './renewal-settings';
+import { DueScanner } from './scan/due-scanner';
+import { ScanCursorRepository } from './scan/scan-cursor.repository';
+import { ScanScheduler } from './scan/scan-scheduler';
 
 /** The renewal-notices app: renewal calendars, mail, SMS and letter notices. */
 @Module({})
@@ -21,6 +36,23 @@ export class AppModule {
         QueuesModule.forRoot(redisSettingsFrom(config)),
         MailModule.forRoot(mailSettingsFrom(config)),
         SmsModule.forRoot(smsSettingsFrom(config)),
+      ],
+      controllers: [NoticesController, LettersController],
+      providers: [
+        { provide: RENEWAL_NOTICES_CONFIG, useValue: config },
+        { provide: RENEWAL_SETTINGS, useValue: renewalSettingsFrom(config) },
+        CalendarProjection,
+        CalendarRepository,
+        DemandEventsConsumer,
+        DueScanner,
+        LetterBatchesRepository,
+        NoticeClaimsRepository,
+        NoticeQueues,
+        NoticeSender,
+        NoticeWorkers,
+        ScanCursorRepository,
+        ScanScheduler,
+        SmsReceipts,
       ],
     };
   }

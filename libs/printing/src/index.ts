@@ -18,3 +18,5 @@ export {
 } from './qr-reader';
 export type { PageQrCode, ReadQrCodesOptions } from './qr-reader';
 export { InvalidImageError } from './image';
+export { renewalLettersPdf } from './documents/renewal-letters';
+export type { PrintedLetter, RenewalLettersData } from './documents/renewal-letters';

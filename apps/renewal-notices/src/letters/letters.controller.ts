@@ -1,0 +1,81 @@
+import { Roles } from '@sne/auth';
+import { Controller, Get, Header, Inject, Param, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { isIsoDate, renewalLetter, type RenewalSettings } from '@sne/domain';
+import { InvalidInputError, NotFoundError } from '@sne/platform';
+import { renewalLettersPdf } from '@sne/printing';
+import { RENEWAL_SETTINGS } from '../renewal-settings';
+import {
+  type LetterBatch,
+  LetterBatchesRepository,
+  type LetterKind,
+  LETTER_KINDS,
+} from './letter-batches.repository';
+
+const KIND_LABELS: Record<LetterKind, string> = {
+  'plain-letter': 'Lettre simple',
+  'registered-letter': 'Lettre recommandée avec accusé de réception',
+};
+
+/** The day's letters for the mail house: one PDF per day and kind, one page per applicant. */
+@ApiTags('letters')
+@ApiBearerAuth()
+@Roles('national-admin', 'territorial-manager')
+@Controller('letters')
+export class LettersController {
+  constructor(
+    private readonly batches: LetterBatchesRepository,
+    @Inject(RENEWAL_SETTINGS) private readonly settings: RenewalSettings,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'The batches of letters, newest day first, with their letter counts' })
+  list(): Promise<LetterBatch[]> {
+    return this.batches.list();
+  }
+
+  @Get(':kind/:day')
+  @Header('Content-Type', 'application/pdf')
+  @ApiProduces('application/pdf')
+  @ApiOperation({
+    summary: 'The PDF of one day and kind of letters (plain-letter, registered-letter)',
+  })
+  async pdf(@Param('kind') kind: string, @Param('day') day: string): Promise<StreamableFile> {
+    const letterKind = LETTER_KINDS.find((known) => known === kind);
+    if (!letterKind) {
+      throw new InvalidInputError('unknown letter kind', [
+        { path: '/kind', message: `must be one of ${LETTER_KINDS.join(', ')}` },
+      ]);
+    }
+    if (!isIsoDate(day)) {
+      throw new InvalidInputError('not a day', [
+        { path: '/day', message: 'must be a YYYY-MM-DD date' },
+      ]);
+    }
+    const letters = await this.batches.letters(letterKind, day);
+    if (letters.length === 0) throw new NotFoundError(`no ${kind} on ${day}`);
+    const pdf = await renewalLettersPdf({
+      kindLabel: KIND_LABELS[letterKind],
+      date: new Date(`${day}T00:00:00Z`),
+      generatedAt: new Date(`${day}T00:00:00Z`),
+      portalUrl: this.settings.portalAddress,
+      letters: letters.map((letter) => {
+        const text = renewalLetter(
+          letterKind,
+          { numeroUnique: letter.numeroUnique, cycle: letter.cycle },
+          this.settings,
+        );
+        return {
+          numeroUnique: letter.numeroUnique,
+          recipient: letter.recipient,
+          address: letter.address,
+          title: text.title,
+          lines: text.lines,
+        };
+      }),
+    });
+    return new StreamableFile(pdf, {
+      disposition: `inline; filename="${kind}-${day}.pdf"`,
+    });
+  }
+}

@@ -1,0 +1,369 @@
+import type { INestApplication } from '@nestjs/common';
+import { type CloudEvent, type NoticeEventData, NoticeEventTypes, Topics } from '@sne/contracts';
+import { aDemandInput, anApplicant, type DemandInput, renewalSmsText } from '@sne/domain';
+import { ManualClock } from '@sne/platform';
+import {
+  appEnv,
+  guichetAuth,
+  isolate,
+  operatorAuth,
+  SmppSinkClient,
+  SmtpSinkClient,
+  startApp,
+  TestKafka,
+  testStack,
+  waitFor,
+} from '@sne/testing';
+import { execFile } from 'node:child_process';
+import { randomInt } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { AppModule as RegistrationModule } from '../apps/registration/src/app.module';
+import { loadRegistrationConfig } from '../apps/registration/src/config';
+import { AppModule as RenewalNoticesModule } from '../apps/renewal-notices/src/app.module';
+import { loadRenewalNoticesConfig } from '../apps/renewal-notices/src/config';
+import { NoticeQueues } from '../apps/renewal-notices/src/notices/notice-queues';
+import { jsonClient } from './support/http-client';
+
+const run = promisify(execFile);
+const stack = testStack();
+const smtp = new SmtpSinkClient(stack.smtpSinkApiUrl);
+const smpp = new SmppSinkClient(stack.smppSinkApiUrl);
+const GUICHET = guichetAuth('10691', ['057'], 'landlord');
+const ADMIN = operatorAuth();
+/** This run's addresses: the sinks keep what other runs sent. */
+const TAG = `rn${randomInt(1e9)}`;
+
+const letters = (n: number) => String.fromCharCode(97 + (n % 26)).repeat(1 + Math.floor(n / 26));
+let people = 0;
+
+interface Person {
+  readonly email?: string;
+  readonly mobile?: string;
+  readonly input: DemandInput;
+}
+
+function person(contact: { email?: boolean; mobile?: boolean }): Person {
+  const n = people++;
+  const email = contact.email ? `${TAG}.${n}@example.fr` : undefined;
+  const mobile = contact.mobile ? `07${String(randomInt(1e8)).padStart(8, '0')}` : undefined;
+  const input = aDemandInput({
+    applicant: anApplicant({
+      lastName: `Renouvelle ${TAG.replace(/[0-9]/g, '')}`,
+      firstName: `Dominique ${letters(n)}${letters(Number(TAG.slice(2)) % 600)}`,
+      birthName: undefined,
+      nir: undefined,
+    }),
+    contact: {
+      ...(email ? { email } : {}),
+      ...(mobile ? { mobile, smsConsent: true } : {}),
+    },
+  });
+  return { ...(email ? { email } : {}), ...(mobile ? { mobile } : {}), input };
+}
+
+const msisdn = (mobile: string) => `33${mobile.slice(1)}`;
+const path = (numero: string) => `/demands/${encodeURIComponent(numero)}`;
+
+async function pdfText(pdf: Buffer): Promise<{ pages: number; text: string }> {
+  const directory = await mkdtemp(join(tmpdir(), 'sne-letters-'));
+  try {
+    const file = join(directory, 'letters.pdf');
+    await writeFile(file, pdf);
+    const info = await run('pdfinfo', [file]);
+    const pages = Number(/Pages:\s+(\d+)/.exec(info.stdout)?.[1]);
+    const { stdout } = await run('pdftotext', ['-layout', file, '-']);
+    return { pages, text: stdout };
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
+}
+
+async function pdfOf(url: string): Promise<{ status: number; pdf: Buffer; type: string | null }> {
+  const response = await fetch(url, { headers: ADMIN });
+  return {
+    status: response.status,
+    pdf: Buffer.from(await response.arrayBuffer()),
+    type: response.headers.get('content-type'),
+  };
+}
+
+/**
+ * The registration and renewal-notices apps on one manual clock, talking over the real Kafka,
+ * FerretDB, Redis, SMTP and SMPP servers.
+ */
+function platform(label: string, start: string, renewalEnv: Record<string, string> = {}) {
+  const isolation = isolate(label);
+  const kafka = new TestKafka(isolation.topicPrefix);
+  const clock = new ManualClock(new Date(start));
+  const state = {
+    registration: undefined as INestApplication | undefined,
+    notices: undefined as INestApplication | undefined,
+    registrationHttp: undefined as unknown as ReturnType<typeof jsonClient>,
+    noticesHttp: undefined as unknown as ReturnType<typeof jsonClient>,
+    noticesUrl: '',
+  };
+  const noticesEnv = appEnv(isolation, {
+    MONGODB_DATABASE: `${isolation.database}-notices`,
+    NOTICE_BACKOFF_MS: '300',
+    NOTICE_ATTEMPTS: '10',
+    NOTICE_LOCK_MS: '3000',
+    ...renewalEnv,
+  });
+
+  const startNotices = async () => {
+    const { app, url } = await startApp(
+      RenewalNoticesModule.forRoot(loadRenewalNoticesConfig(noticesEnv)),
+      { clock },
+    );
+    state.notices = app;
+    state.noticesUrl = url;
+    state.noticesHttp = jsonClient(url);
+  };
+
+  beforeAll(async () => {
+    await kafka.createPlatformTopics();
+    const registration = await startApp(
+      RegistrationModule.forRoot(
+        loadRegistrationConfig(appEnv(isolation, { OUTBOX_SWEEP_MS: '1000' })),
+      ),
+      { clock },
+    );
+    state.registration = registration.app;
+    state.registrationHttp = jsonClient(registration.url);
+    await startNotices();
+  });
+
+  afterAll(async () => {
+    await state.notices?.close();
+    await state.registration?.close();
+    await kafka.cleanup();
+  });
+
+  const register = async (who: Person): Promise<string> => {
+    const answer = await state.registrationHttp('POST', '/demands', who.input, GUICHET);
+    expect(answer.status).toBe(201);
+    return answer.body.demand.numeroUnique as string;
+  };
+
+  /** Waits until the renewal-notices app has the demand at this version at least. */
+  const projected = (numero: string) =>
+    waitFor(
+      async () => {
+        const answer = await state.noticesHttp('GET', `${path(numero)}/notices`, undefined, ADMIN);
+        return answer.status === 200 ? answer.body : undefined;
+      },
+      { timeoutMs: 60_000, description: `the calendar of ${numero}` },
+    );
+
+  const scanAt = async (instant: string) => {
+    clock.set(new Date(instant));
+    const answer = await state.noticesHttp('POST', '/scans', {}, ADMIN);
+    expect(answer.status).toBe(200);
+    return answer.body as { today: string; days: string[]; examined: number; enqueued: number };
+  };
+
+  return { isolation, kafka, clock, state, register, projected, scanAt, startNotices };
+}
+
+describe('renewal notices: a cohort through a year', () => {
+  const world = platform('renewal-year', '2025-01-10T09:00:00Z');
+  const withBoth = [0, 1, 2].map(() => person({ email: true, mobile: true }));
+  const paperOnly = [0, 1].map(() => person({}));
+  const renewer = person({ email: true, mobile: true });
+  const numeros = new Map<Person, string>();
+  const numero = (who: Person) => numeros.get(who) ?? '';
+  let noticeEvents: Awaited<ReturnType<TestKafka['collect']>>;
+
+  beforeAll(async () => {
+    noticeEvents = await world.kafka.collect(Topics.NoticeEvents);
+    for (const who of [...withBoth, ...paperOnly, renewer])
+      numeros.set(who, await world.register(who));
+    for (const who of numeros.keys()) {
+      const calendar = await world.projected(numero(who));
+      expect(calendar.cycle).toBe('2026-01-10');
+    }
+  });
+
+  it('plans each cohort member by its contacts: email and SMS, or a plain letter', async () => {
+    const both = await world.projected(numero(withBoth[0]));
+    expect(both.planned).toEqual([
+      { cycle: '2026-01-10', kind: 'email', dueDate: '2025-11-10' },
+      { cycle: '2026-01-10', kind: 'sms', dueDate: '2025-11-10' },
+      { cycle: '2026-01-10', kind: 'registered-letter', dueDate: '2025-12-10' },
+      { cycle: '2026-01-10', kind: 'radiation-for-non-renewal', dueDate: '2026-02-10' },
+    ]);
+    const paper = await world.projected(numero(paperOnly[0]));
+    expect(paper.planned.map((notice: { kind: string }) => notice.kind)).toEqual([
+      'plain-letter',
+      'registered-letter',
+      'radiation-for-non-renewal',
+    ]);
+  });
+
+  it('sends nothing before two months ahead of the anniversary', async () => {
+    const report = await world.scanAt('2025-11-09T09:00:00Z');
+    expect(report.enqueued).toBe(0);
+    expect(report.days.at(-1)).toBe('2025-11-09');
+  });
+
+  it('two months ahead: the email and the seed SMS, a plain letter for those with neither', async () => {
+    const report = await world.scanAt('2025-11-10T09:00:00Z');
+    expect(report.enqueued).toBe(4 * 2 + 2);
+
+    const mails = await smtp.waitForMessages(4, { filter: { to: TAG }, timeoutMs: 60_000 });
+    for (const who of [...withBoth, renewer]) {
+      const mail = mails.find((received) => received.to.includes(who.email!));
+      expect(mail?.subject).toBe(`Renouvelez votre demande de logement social n° ${numero(who)}`);
+      expect(mail?.text).toContain('doit être renouvelée avant le 10 janvier 2026');
+      expect(mail?.html).toContain('href="https://www.demande-logement-social.gouv.fr"');
+    }
+    for (const who of [...withBoth, renewer]) {
+      const [sms] = await smpp.waitForMessages(1, { filter: { to: msisdn(who.mobile!) } });
+      expect(sms?.text).toBe(renewalSmsText({ numeroUnique: numero(who) }));
+      expect(sms?.text).toBe(
+        `Votre demande de logement social No: ${numero(who)} doit être renouvelée. Allez sur www.demande-logement-social.gouv.fr ou à votre guichet habituel.`,
+      );
+      expect(sms?.encoding).toBe('ucs2');
+    }
+
+    const batches = await waitFor(async () => {
+      const list = await world.state.noticesHttp('GET', '/letters', undefined, ADMIN);
+      const batch = (list.body as unknown as Array<Record<string, unknown>>).find(
+        (found) => found['kind'] === 'plain-letter' && found['day'] === '2025-11-10',
+      );
+      return batch?.['letters'] === 2 ? list.body : undefined;
+    });
+    expect(batches).toBeDefined();
+    const letters = await pdfOf(`${world.state.noticesUrl}/letters/plain-letter/2025-11-10`);
+    expect(letters.status).toBe(200);
+    expect(letters.type).toBe('application/pdf');
+    const { pages, text } = await pdfText(letters.pdf);
+    expect(pages).toBe(2);
+    for (const who of paperOnly) expect(text).toContain(numero(who));
+    expect(text).toContain('arrive à échéance le 10 janvier 2026');
+    expect(text).toContain('57000 METZ');
+  });
+
+  it('shows the date the first notice went out on the demand in the registration app', async () => {
+    for (const who of [withBoth[0], paperOnly[0]]) {
+      const shown = await waitFor(async () => {
+        const read = await world.state.registrationHttp(
+          'GET',
+          path(numero(who)),
+          undefined,
+          GUICHET,
+        );
+        return read.body.demand?.renewalNotices?.simpleSentOn as string | undefined;
+      });
+      expect(shown).toBe('2025-11-10');
+    }
+    const sent = noticeEvents.messages
+      .map(
+        (message) => JSON.parse(message.value!.toString()) as CloudEvent<string, NoticeEventData>,
+      )
+      .filter((event) => event.type === NoticeEventTypes.Sent);
+    expect(
+      sent
+        .filter((event) => event.subject === numero(withBoth[0]))
+        .map((e) => e.data.channel)
+        .sort(),
+    ).toEqual(['email', 'sms']);
+  });
+
+  it('sends nothing twice when the same day is scanned again', async () => {
+    const report = await world.scanAt('2025-11-10T15:00:00Z');
+    expect(report.examined).toBe(0);
+    // A duplicated job (its first run's record gone) finds the notice claimed and sends nothing.
+    const queues = world.state.notices!.get(NoticeQueues);
+    await queues.queue('email').obliterate({ force: true });
+    await queues.enqueue({
+      numeroUnique: numero(withBoth[1]),
+      cycle: '2026-01-10',
+      kind: 'email',
+      version: 1,
+    });
+    await waitFor(async () => {
+      const [job] = await queues.queue('email').getCompleted();
+      return job?.returnvalue === 'already-claimed' ? job : undefined;
+    });
+    const mails = await smtp.messages({ to: withBoth[1].email! });
+    expect(mails).toHaveLength(1);
+  });
+
+  it('one month ahead: a registered letter to everyone not renewed, none to the renewed', async () => {
+    world.clock.set(new Date('2025-11-20T09:00:00Z'));
+    const read = await world.state.registrationHttp(
+      'GET',
+      path(numero(renewer)),
+      undefined,
+      GUICHET,
+    );
+    const renewed = await world.state.registrationHttp(
+      'POST',
+      `${path(numero(renewer))}/renewal`,
+      {},
+      { ...GUICHET, 'if-match': read.etag! },
+    );
+    expect(renewed.status).toBe(200);
+    await waitFor(async () => {
+      const calendar = await world.projected(numero(renewer));
+      return calendar.cycle === '2027-01-10' ? calendar : undefined;
+    });
+
+    const report = await world.scanAt('2025-12-10T09:00:00Z');
+    expect(report.enqueued).toBe(5);
+    const batch = await waitFor(async () => {
+      const list = await world.state.noticesHttp('GET', '/letters', undefined, ADMIN);
+      return (list.body as unknown as Array<Record<string, unknown>>).find(
+        (found) =>
+          found['kind'] === 'registered-letter' &&
+          found['day'] === '2025-12-10' &&
+          found['letters'] === 5,
+      );
+    });
+    expect(batch).toBeDefined();
+    const { pages, text } = await pdfText(
+      (await pdfOf(`${world.state.noticesUrl}/letters/registered-letter/2025-12-10`)).pdf,
+    );
+    expect(pages).toBe(5);
+    for (const who of [...withBoth, ...paperOnly]) expect(text).toContain(numero(who));
+    expect(text).not.toContain(numero(renewer));
+    expect(text).toContain('radiée pour non-renouvellement le 10 février 2026');
+  });
+
+  it('one month after the anniversary, the registration app radiates the demands not renewed', async () => {
+    const report = await world.scanAt('2026-02-10T09:00:00Z');
+    expect(report.enqueued).toBe(5);
+    for (const who of [...withBoth, ...paperOnly]) {
+      const radiated = await waitFor(async () => {
+        const read = await world.state.registrationHttp(
+          'GET',
+          path(numero(who)),
+          undefined,
+          GUICHET,
+        );
+        return read.body.demand?.state === 'radiated' ? read.body.demand : undefined;
+      });
+      expect(radiated.radiation).toMatchObject({ motive: 'RADREN', date: '2026-02-10' });
+    }
+    const kept = await world.state.registrationHttp(
+      'GET',
+      path(numero(renewer)),
+      undefined,
+      GUICHET,
+    );
+    expect(kept.body.demand).toMatchObject({ state: 'active', anniversaryDate: '2027-01-10' });
+    // The radiated demands leave the calendar: nothing more is planned for them.
+    const after = await waitFor(async () => {
+      const calendar = await world.projected(numero(withBoth[0]));
+      return calendar.cycle === null ? calendar : undefined;
+    });
+    expect(after.planned).toEqual([]);
+    expect(
+      (await smtp.messages({ to: TAG })).filter((mail) => mail.to.includes(renewer.email!)),
+    ).toHaveLength(1);
+  });
+});
