@@ -25,6 +25,7 @@ import { loadRegistrationConfig } from '../apps/registration/src/config';
 import { AppModule as RenewalNoticesModule } from '../apps/renewal-notices/src/app.module';
 import { loadRenewalNoticesConfig } from '../apps/renewal-notices/src/config';
 import { NoticeQueues } from '../apps/renewal-notices/src/notices/notice-queues';
+import { NoticeWorkers } from '../apps/renewal-notices/src/notices/notice-workers';
 import { jsonClient } from './support/http-client';
 
 const run = promisify(execFile);
@@ -365,5 +366,152 @@ describe('renewal notices: a cohort through a year', () => {
     expect(
       (await smtp.messages({ to: TAG })).filter((mail) => mail.to.includes(renewer.email!)),
     ).toHaveLength(1);
+  });
+});
+
+describe('renewal notices: providers that fail, workers that crash', () => {
+  const world = platform('renewal-failures', '2025-03-02T09:00:00Z');
+
+  afterEach(async () => {
+    await smtp.setControl({ mode: 'accept', delayMs: 0 });
+    await smpp.setControl({ mode: 'accept', receiptStatus: 'DELIVRD' });
+  });
+
+  /** Registers a cohort deposited on `day`: its first notices are due two months before `day` + 1 year. */
+  const cohort = async (day: string, people: Person[]): Promise<string[]> => {
+    world.clock.set(new Date(`${day}T09:00:00Z`));
+    const numeros: string[] = [];
+    for (const who of people) numeros.push(await world.register(who));
+    for (const numero of numeros) await world.projected(numero);
+    return numeros;
+  };
+
+  const claimsOf = async (numero: string) =>
+    (await world.projected(numero)).notices as Array<Record<string, any>>;
+
+  it('keeps mails through an SMTP outage and delivers each once when it is back', async () => {
+    const people = [0, 1, 2, 3].map(() => person({ email: true }));
+    await cohort('2025-03-03', people);
+    await smtp.setControl({ mode: 'tempfail' });
+    const report = await world.scanAt('2026-01-03T09:00:00Z');
+    expect(report.enqueued).toBe(4);
+    const queue = world.state.notices!.get(NoticeQueues).queue('email');
+    await waitFor(
+      async () => {
+        const jobs = await queue.getJobs(['delayed', 'waiting', 'active']);
+        return jobs.length === 4 && jobs.every((job) => job.attemptsMade >= 2) ? jobs : undefined;
+      },
+      { timeoutMs: 30_000, description: 'every mail retried at least twice' },
+    );
+    expect(await smtp.messages({ to: people[0]!.email! })).toHaveLength(0);
+    world.clock.set(new Date('2026-01-03T10:00:00Z'));
+    await smtp.setControl({ mode: 'accept' });
+    for (const who of people) {
+      await smtp.waitForMessages(1, { filter: { to: who.email! }, timeoutMs: 60_000 });
+    }
+    await waitFor(async () => ((await queue.getJobCounts())['completed'] ?? 0) >= 4 || undefined);
+    for (const who of people) expect(await smtp.messages({ to: who.email! })).toHaveLength(1);
+  });
+
+  it('never sends a notice twice when the worker is killed in the middle of a batch', async () => {
+    const people = Array.from({ length: 30 }, () => person({ email: true }));
+    const numeros = await cohort('2025-03-04', people);
+    await smtp.setControl({ delayMs: 300 });
+    const report = await world.scanAt('2026-01-04T09:00:00Z');
+    expect(report.enqueued).toBe(30);
+    await waitFor(
+      async () => {
+        const received = await smtp.messages({ to: TAG });
+        const ours = received.filter((mail) => people.some((who) => mail.to.includes(who.email!)));
+        return ours.length >= 8 ? ours : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
+    // A crash: the workers stop without finishing their jobs, the app goes away, another starts.
+    const workers = world.state.notices!.get(NoticeWorkers).workers;
+    await Promise.all([...workers.values()].map((worker) => worker.close(true)));
+    await world.state.notices!.close();
+    await world.startNotices();
+
+    const states = await waitFor(
+      async () => {
+        const all = await Promise.all(
+          numeros.map(async (numero) => (await claimsOf(numero)).find((c) => c.kind === 'email')),
+        );
+        const queue = world.state.notices!.get(NoticeQueues).queue('email');
+        const counts = await queue.getJobCounts('waiting', 'active', 'delayed');
+        const settled = Object.values(counts).every((count) => count === 0);
+        return settled && all.every((claim) => claim !== undefined) ? all : undefined;
+      },
+      { timeoutMs: 60_000, description: 'every notice claimed and the queue drained' },
+    );
+    const received = await smtp.messages({ to: TAG });
+    for (const who of people) {
+      expect(received.filter((mail) => mail.to.includes(who.email!)).length).toBeLessThanOrEqual(1);
+    }
+    const delivered = people.filter((who) => received.some((mail) => mail.to.includes(who.email!)));
+    const sent = states.filter((claim) => claim!['state'] === 'sent');
+    const inDoubt = states.filter((claim) => claim!['state'] === 'sending');
+    expect(sent.length + inDoubt.length).toBe(30);
+    // Only the mails in the relay's hands at the crash can be in doubt (8 workers at once).
+    expect(inDoubt.length).toBeLessThanOrEqual(8);
+    expect(delivered.length).toBeGreaterThanOrEqual(sent.length);
+  });
+
+  it('sends a plain letter instead of an SMS the network could not deliver', async () => {
+    const who = person({ mobile: true });
+    const [numero] = await cohort('2025-03-05', [who]);
+    await smpp.setControl({ receiptStatus: 'UNDELIV' });
+    await world.scanAt('2026-01-05T09:00:00Z');
+    const claims = await waitFor(async () => {
+      const found = await claimsOf(numero!);
+      const letter = found.find((claim) => claim['kind'] === 'plain-letter');
+      return letter?.['state'] === 'sent' ? found : undefined;
+    });
+    expect(claims.find((claim) => claim['kind'] === 'sms')).toMatchObject({
+      state: 'undeliverable',
+      report: 'UNDELIV',
+      fallback: 'plain-letter',
+    });
+    const { text } = await pdfText(
+      (await pdfOf(`${world.state.noticesUrl}/letters/plain-letter/2026-01-05`)).pdf,
+    );
+    expect(text).toContain(numero);
+  });
+
+  it('sends a plain letter instead of an email the relay refused for good (550)', async () => {
+    const who = person({ email: true });
+    const [numero] = await cohort('2025-03-06', [who]);
+    await smtp.setControl({ mode: 'reject' });
+    await world.scanAt('2026-01-06T09:00:00Z');
+    const claims = await waitFor(async () => {
+      const found = await claimsOf(numero!);
+      const letter = found.find((claim) => claim['kind'] === 'plain-letter');
+      return letter?.['state'] === 'sent' ? found : undefined;
+    });
+    expect(claims.find((claim) => claim['kind'] === 'email')).toMatchObject({
+      state: 'bounced',
+      fallback: 'plain-letter',
+    });
+  });
+
+  it('holds an SMS due in the quiet hours until the morning', async () => {
+    const who = person({ mobile: true });
+    const [numero] = await cohort('2025-03-07', [who]);
+    // 21:30 in Paris (UTC+1 in winter).
+    await world.scanAt('2026-01-07T20:30:00Z');
+    const queue = world.state.notices!.get(NoticeQueues).queue('sms');
+    const [job] = await waitFor(async () => {
+      const delayed = await queue.getDelayed();
+      const ours = delayed.filter((found) => found.data.numeroUnique === numero);
+      return ours.length === 1 ? ours : undefined;
+    });
+    // Until 08:00 in Paris the next day: 10 h 30 min.
+    expect(job!.delay).toBe(10.5 * 3600 * 1000);
+    expect(await smpp.messages({ to: msisdn(who.mobile!) })).toHaveLength(0);
+    world.clock.set(new Date('2026-01-08T07:00:00Z'));
+    await job!.promote();
+    const [sms] = await smpp.waitForMessages(1, { filter: { to: msisdn(who.mobile!) } });
+    expect(sms?.text).toBe(renewalSmsText({ numeroUnique: numero! }));
   });
 });
