@@ -20,6 +20,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { AppModule as ConsoleModule } from '../apps/console/src/app.module';
+import { loadConsoleConfig } from '../apps/console/src/config';
 import { AppModule as RegistrationModule } from '../apps/registration/src/app.module';
 import { loadRegistrationConfig } from '../apps/registration/src/config';
 import { AppModule as RenewalNoticesModule } from '../apps/renewal-notices/src/app.module';
@@ -333,6 +335,27 @@ describe('renewal notices: a cohort through a year', () => {
     for (const who of [...withBoth, ...paperOnly]) expect(text).toContain(numero(who));
     expect(text).not.toContain(numero(renewer));
     expect(text).toContain('radiée pour non-renouvellement le 10 février 2026');
+  });
+
+  it('lists the queues and the letters in the console, the PDF passed through', async () => {
+    const consoleApp = await startApp(
+      ConsoleModule.forRoot(
+        loadConsoleConfig(appEnv(world.isolation, { RENEWAL_NOTICES_URL: world.state.noticesUrl })),
+      ),
+    );
+    try {
+      const page = await (await fetch(`${consoleApp.url}/renewal`)).text();
+      expect(page).toContain('renewal-email');
+      expect(page).toContain('<a href="/renewal/letters/registered-letter/2025-12-10">PDF</a>');
+      const pdf = await fetch(`${consoleApp.url}/renewal/letters/registered-letter/2025-12-10`);
+      expect(pdf.status).toBe(200);
+      expect(pdf.headers.get('content-type')).toBe('application/pdf');
+      expect((await pdfText(Buffer.from(await pdf.arrayBuffer()))).pages).toBe(5);
+      const missing = await fetch(`${consoleApp.url}/renewal/letters/other/2025-12-10`);
+      expect(missing.status).toBe(404);
+    } finally {
+      await consoleApp.app.close();
+    }
   });
 
   it('one month after the anniversary, the registration app radiates the demands not renewed', async () => {

@@ -7,6 +7,8 @@ import { ConsoleController } from './console.controller';
 import { DispatchingClient } from './dispatching/dispatching.client';
 import { DispatchingController } from './dispatching/dispatching.controller';
 import { PlatformStatusService, CONSOLE_CONFIG } from './platform-status.service';
+import { RenewalNoticesClient } from './renewal-notices/renewal-notices.client';
+import { RenewalNoticesController } from './renewal-notices/renewal-notices.controller';
 import { APP_NAME, type ConsoleConfig } from './config';
 
 /** The console app: operators' monitoring console. */
@@ -21,11 +23,12 @@ export class AppModule {
         KafkaModule.forRoot(kafkaSettingsFrom(config, APP_NAME)),
         QueuesModule.forRoot(redisSettingsFrom(config)),
       ],
-      controllers: [ConsoleController, DispatchingController],
+      controllers: [ConsoleController, DispatchingController, RenewalNoticesController],
       providers: [
         { provide: CONSOLE_CONFIG, useValue: config },
         PlatformStatusService,
         DispatchingClient,
+        RenewalNoticesClient,
       ],
     };
   }

@@ -98,7 +98,8 @@ export function layout(
       </head>
       <body>
         <nav>
-          <a href="/">Services</a><a href="/guichets">Guichets</a><a href="/lag">Retards</a>
+          <a href="/">Services</a><a href="/guichets">Guichets</a><a href="/lag">Retards</a
+          ><a href="/renewal">Renouvellements</a>
         </nav>
         <h1>${title}</h1>
         ${body}

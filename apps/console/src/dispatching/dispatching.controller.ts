@@ -1,7 +1,8 @@
 import { Public } from '@sne/platform';
 import { Body, Controller, Get, Header, Param, Post, Redirect } from '@nestjs/common';
 import { html, layout, table } from '../html';
-import { DispatchingApiError, DispatchingClient } from './dispatching.client';
+import { OperatorApiError } from '../operator-api.client';
+import { DispatchingClient } from './dispatching.client';
 
 interface GuichetView {
   code: string;
@@ -279,7 +280,7 @@ export class DispatchingController {
       );
     } catch (error) {
       result =
-        error instanceof DispatchingApiError
+        error instanceof OperatorApiError
           ? error.body
           : { message: `not JSON: ${(error as Error).message}` };
     }

@@ -1,0 +1,66 @@
+import { type OperatorPrincipal, TokenIssuer } from '@sne/auth';
+
+const CONSOLE_OPERATOR: OperatorPrincipal = {
+  kind: 'operator',
+  id: 'console',
+  roles: ['national-admin'],
+  territory: 'all',
+};
+
+export class OperatorApiError extends Error {
+  constructor(
+    readonly app: string,
+    readonly status: number,
+    readonly body: unknown,
+  ) {
+    super(`${app} answered ${status}`);
+  }
+}
+
+/** One app's operator API as the console uses it (the console keeps no state). */
+export class OperatorApiClient {
+  constructor(
+    private readonly app: string,
+    private readonly baseUrl: string,
+    private readonly tokens: TokenIssuer,
+  ) {}
+
+  get<T>(path: string): Promise<T> {
+    return this.call<T>('GET', path);
+  }
+
+  post<T>(path: string, body?: unknown): Promise<T> {
+    return this.call<T>('POST', path, body);
+  }
+
+  /** A binary answer (a PDF) with its content type, passed through as is. */
+  async fetchFile(path: string): Promise<{ status: number; type: string; body: Buffer }> {
+    const response = await this.request('GET', path);
+    return {
+      status: response.status,
+      type: response.headers.get('content-type') ?? 'application/octet-stream',
+      body: Buffer.from(await response.arrayBuffer()),
+    };
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await this.request(method, path, body);
+    const text = await response.text();
+    const parsed: unknown = text ? JSON.parse(text) : undefined;
+    if (!response.ok) throw new OperatorApiError(this.app, response.status, parsed);
+    return parsed as T;
+  }
+
+  private request(method: string, path: string, body?: unknown): Promise<Response> {
+    return fetch(new URL(path, this.baseUrl), {
+      method,
+      headers: {
+        'content-type': 'application/json',
+        // The console has no sign-in of its own yet (loopback only): it acts as one operator.
+        authorization: `Bearer ${this.tokens.issue(CONSOLE_OPERATOR, 300)}`,
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(10_000),
+    });
+  }
+}
