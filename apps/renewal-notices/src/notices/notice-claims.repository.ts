@@ -33,10 +33,20 @@ interface ClaimDocument extends Omit<NoticeClaim, 'id'> {
   _id: string;
 }
 
-interface SmsMessageDocument {
+/** One SMS segment as the SMS centre numbered it, with what its receipt needs. */
+export interface SmsSegment {
+  readonly claimId: string;
+  readonly numeroUnique: string;
+  readonly cycle: string;
+  /** The first segment's receipt speaks for the message; the others only when it failed. */
+  readonly first: boolean;
+  readonly sentAt: string;
+  readonly providerMessageId: string;
+}
+
+interface SmsMessageDocument extends SmsSegment {
   /** The SMS centre's message id of one segment. */
   _id: string;
-  claimId: string;
 }
 
 export function noticeClaimId(
@@ -81,7 +91,18 @@ export class NoticeClaimsRepository implements OnModuleInit {
     );
     this.smsMessages = connection.model<SmsMessageDocument>(
       'SmsMessage',
-      new Schema<SmsMessageDocument>({ _id: String, claimId: String }, { versionKey: false }),
+      new Schema<SmsMessageDocument>(
+        {
+          _id: String,
+          claimId: String,
+          numeroUnique: String,
+          cycle: String,
+          first: Boolean,
+          sentAt: String,
+          providerMessageId: String,
+        },
+        { versionKey: false },
+      ),
       'sms_messages',
     );
   }
@@ -163,11 +184,22 @@ export class NoticeClaimsRepository implements OnModuleInit {
     await this.claims.updateOne({ _id: id }, { $set: { report } });
   }
 
-  async rememberSms(claimId: string, messageIds: readonly string[]): Promise<void> {
-    if (messageIds.length === 0) return;
+  async rememberSms(
+    claim: Pick<SmsSegment, 'claimId' | 'numeroUnique' | 'cycle'>,
+    messageIds: readonly string[],
+    sentAt: Date,
+  ): Promise<void> {
+    const [providerMessageId] = messageIds;
+    if (providerMessageId === undefined) return;
     await this.smsMessages
       .insertMany(
-        messageIds.map((messageId) => ({ _id: messageId, claimId })),
+        messageIds.map((messageId, index) => ({
+          _id: messageId,
+          ...claim,
+          first: index === 0,
+          sentAt: sentAt.toISOString(),
+          providerMessageId,
+        })),
         { lean: true, ordered: false },
       )
       .catch((error: unknown) => {
@@ -175,9 +207,11 @@ export class NoticeClaimsRepository implements OnModuleInit {
       });
   }
 
-  async claimOfSms(messageId: string): Promise<NoticeClaim | undefined> {
-    const message = await this.smsMessages.findById(messageId).lean<SmsMessageDocument>();
-    return message ? this.find(message.claimId) : undefined;
+  async smsSegment(messageId: string): Promise<SmsSegment | undefined> {
+    const found = await this.smsMessages.findById(messageId).lean<SmsMessageDocument>();
+    if (!found) return undefined;
+    const { _id, ...segment } = found;
+    return segment;
   }
 
   async find(id: string): Promise<NoticeClaim | undefined> {

@@ -131,8 +131,14 @@ export class NoticeSender {
       return 'no-recipient';
     }
     await this.claims.markSent(id, now, providerMessageId);
-    const sent = await this.claims.find(id);
-    if (sent) await this.publishSent(sent);
+    await this.publishSent({
+      id,
+      numeroUnique: notice.numeroUnique,
+      cycle: notice.cycle,
+      kind: notice.kind,
+      sentAt: now.toISOString(),
+      ...(providerMessageId ? { providerMessageId } : {}),
+    });
     return 'sent';
   }
 
@@ -191,7 +197,11 @@ export class NoticeSender {
       case 'sms': {
         if (!recipient.mobile) return null;
         const sent = await this.sms.send(recipient.mobile, renewalSmsText(text, this.settings));
-        await this.claims.rememberSms(claimId, sent.messageIds);
+        await this.claims.rememberSms(
+          { claimId, numeroUnique: entry.numeroUnique, cycle: notice.cycle },
+          sent.messageIds,
+          now,
+        );
         return sent.messageIds[0];
       }
       case 'plain-letter':
@@ -214,7 +224,12 @@ export class NoticeSender {
     }
   }
 
-  async publishSent(claim: NoticeClaim): Promise<void> {
+  async publishSent(
+    claim: Pick<
+      NoticeClaim,
+      'id' | 'numeroUnique' | 'cycle' | 'kind' | 'sentAt' | 'providerMessageId'
+    >,
+  ): Promise<void> {
     if (claim.kind === 'radiation-for-non-renewal' || !claim.sentAt) return;
     const data: NoticeEventData = {
       numeroUnique: claim.numeroUnique,
@@ -238,7 +253,10 @@ export class NoticeSender {
   }
 
   async publishDeliveryReport(
-    claim: NoticeClaim,
+    claim: Pick<
+      NoticeClaim,
+      'id' | 'numeroUnique' | 'cycle' | 'kind' | 'sentAt' | 'providerMessageId'
+    >,
     outcome: 'delivered' | 'undeliverable' | 'bounced',
     at: Date,
   ): Promise<void> {

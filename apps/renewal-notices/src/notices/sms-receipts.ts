@@ -34,22 +34,31 @@ export class SmsReceipts implements OnApplicationBootstrap {
   }
 
   async record(receipt: DeliveryReceipt): Promise<void> {
-    // A receipt can overtake the write of its message id: look again briefly.
-    let claim = await this.claims.claimOfSms(receipt.messageId);
-    for (let attempt = 0; !claim && attempt < 5; attempt++) {
+    // A receipt can overtake the write of its message ids: look again briefly.
+    let segment = await this.claims.smsSegment(receipt.messageId);
+    for (let attempt = 0; !segment && attempt < 5; attempt++) {
       await sleep(200 * (attempt + 1));
-      claim = await this.claims.claimOfSms(receipt.messageId);
+      segment = await this.claims.smsSegment(receipt.messageId);
     }
-    if (!claim) {
+    if (!segment) {
       this.logger.warn({ msg: 'delivery receipt of an unknown SMS', messageId: receipt.messageId });
       return;
     }
-    const now = this.clock.now();
     const undeliverable = UNDELIVERABLE.has(receipt.status);
+    // Each segment has its receipt: the first one speaks for a message that arrived.
+    if (!undeliverable && !segment.first) return;
+    const claim = {
+      id: segment.claimId,
+      numeroUnique: segment.numeroUnique,
+      cycle: segment.cycle,
+      kind: 'sms' as const,
+      sentAt: segment.sentAt,
+      providerMessageId: segment.providerMessageId,
+    };
     await this.sender.publishDeliveryReport(
       claim,
       undeliverable ? 'undeliverable' : 'delivered',
-      now,
+      this.clock.now(),
     );
     if (!undeliverable) {
       await this.claims.recordReport(claim.id, receipt.status);
