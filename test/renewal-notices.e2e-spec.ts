@@ -426,7 +426,7 @@ describe('renewal notices: providers that fail, workers that crash', () => {
       },
       { timeoutMs: 30_000, description: 'every mail retried at least twice' },
     );
-    expect(await smtp.messages({ to: people[0]!.email! })).toHaveLength(0);
+    expect(await smtp.messages({ to: people[0].email! })).toHaveLength(0);
     world.clock.set(new Date('2026-01-03T10:00:00Z'));
     await smtp.setControl({ mode: 'accept' });
     for (const who of people) {
@@ -473,8 +473,8 @@ describe('renewal notices: providers that fail, workers that crash', () => {
       expect(received.filter((mail) => mail.to.includes(who.email!)).length).toBeLessThanOrEqual(1);
     }
     const delivered = people.filter((who) => received.some((mail) => mail.to.includes(who.email!)));
-    const sent = states.filter((claim) => claim!['state'] === 'sent');
-    const inDoubt = states.filter((claim) => claim!['state'] === 'sending');
+    const sent = states.filter((claim) => claim['state'] === 'sent');
+    const inDoubt = states.filter((claim) => claim['state'] === 'sending');
     expect(sent.length + inDoubt.length).toBe(30);
     // Only the mails in the relay's hands at the crash can be in doubt (8 workers at once).
     expect(inDoubt.length).toBeLessThanOrEqual(8);
@@ -487,7 +487,7 @@ describe('renewal notices: providers that fail, workers that crash', () => {
     await smpp.setControl({ receiptStatus: 'UNDELIV' });
     await world.scanAt('2026-01-05T09:00:00Z');
     const claims = await waitFor(async () => {
-      const found = await claimsOf(numero!);
+      const found = await claimsOf(numero);
       const letter = found.find((claim) => claim['kind'] === 'plain-letter');
       return letter?.['state'] === 'sent' ? found : undefined;
     });
@@ -508,7 +508,7 @@ describe('renewal notices: providers that fail, workers that crash', () => {
     await smtp.setControl({ mode: 'reject' });
     await world.scanAt('2026-01-06T09:00:00Z');
     const claims = await waitFor(async () => {
-      const found = await claimsOf(numero!);
+      const found = await claimsOf(numero);
       const letter = found.find((claim) => claim['kind'] === 'plain-letter');
       return letter?.['state'] === 'sent' ? found : undefined;
     });
@@ -530,11 +530,11 @@ describe('renewal notices: providers that fail, workers that crash', () => {
       return ours.length === 1 ? ours : undefined;
     });
     // Until 08:00 in Paris the next day: 10 h 30 min.
-    expect(job!.delay).toBe(10.5 * 3600 * 1000);
+    expect(job.delay).toBe(10.5 * 3600 * 1000);
     expect(await smpp.messages({ to: msisdn(who.mobile!) })).toHaveLength(0);
     world.clock.set(new Date('2026-01-08T07:00:00Z'));
-    await job!.promote();
+    await job.promote();
     const [sms] = await smpp.waitForMessages(1, { filter: { to: msisdn(who.mobile!) } });
-    expect(sms?.text).toBe(renewalSmsText({ numeroUnique: numero! }));
+    expect(sms?.text).toBe(renewalSmsText({ numeroUnique: numero }));
   });
 });
