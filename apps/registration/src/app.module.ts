@@ -4,22 +4,26 @@ import { KafkaModule, kafkaSettingsFrom } from '@sne/kafka';
 import { PersistenceModule, mongoSettingsFrom } from '@sne/persistence';
 import { PlatformModule } from '@sne/platform';
 import { AuditLog } from './audit/audit-log';
-import {
-  CERTIFICATE_KEY,
-  CertificatesController,
-  certificateKeyFrom,
-} from './certificates/certificates.controller';
+import { CERTIFICATE_KEY, CertificateDocuments } from './certificates/certificate-documents';
+import { CertificatesController, certificateKeyFrom } from './certificates/certificates.controller';
 import { APP_NAME, type RegistrationConfig } from './config';
 import { ControlKeyIndex } from './demands/control-key.index';
 import { DemandRepository } from './demands/demand.repository';
 import { DemandsController } from './demands/demands.controller';
-import { DemandsService } from './demands/demands.service';
+import { DemandsService, PORTAL_GUICHET } from './demands/demands.service';
 import { DuplicateForcings } from './demands/duplicate-forcings';
 import { NumeroAllocator } from './demands/numero-allocator';
 import { RadiationCommandsConsumer } from './demands/radiation-commands.consumer';
+import { OversizedBodyHandler } from './http/oversized-body.handler';
 import { NoticeDatesRepository } from './notices/notice-dates';
 import { NoticeEventsConsumer } from './notices/notice-events.consumer';
 import { OUTBOX_SWEEP_MS, OutboxRelay } from './outbox/outbox-relay';
+import { DraftsController } from './pending/drafts.controller';
+import { EmailIndex } from './pending/email-index';
+import { PendingDemandRepository } from './pending/pending-demand.repository';
+import { PendingDemandsService } from './pending/pending-demands.service';
+import { PortalDemandsController } from './pending/portal-demands.controller';
+import { PortalController } from './pending/portal.controller';
 
 /** The registration app: demands, numéro unique, lifecycle, certificates. */
 @Module({})
@@ -33,19 +37,31 @@ export class AppModule {
         KafkaModule.forRoot(kafkaSettingsFrom(config, APP_NAME)),
         PersistenceModule.forRoot(mongoSettingsFrom(config, APP_NAME)),
       ],
-      controllers: [DemandsController, CertificatesController],
+      controllers: [
+        DemandsController,
+        CertificatesController,
+        DraftsController,
+        PortalDemandsController,
+        PortalController,
+      ],
       providers: [
         { provide: OUTBOX_SWEEP_MS, useValue: config.OUTBOX_SWEEP_MS },
+        { provide: PORTAL_GUICHET, useValue: config.PORTAL_GUICHET_CODE },
         { provide: CERTIFICATE_KEY, useValue: certificateKeyFrom(config.CERTIFICATE_SIGNING_KEY) },
         AuditLog,
+        CertificateDocuments,
         ControlKeyIndex,
         DemandRepository,
         DemandsService,
         DuplicateForcings,
+        EmailIndex,
         NoticeDatesRepository,
         NoticeEventsConsumer,
         NumeroAllocator,
         OutboxRelay,
+        OversizedBodyHandler,
+        PendingDemandRepository,
+        PendingDemandsService,
         RadiationCommandsConsumer,
       ],
     };

@@ -1,8 +1,13 @@
 import { authEnv } from '@sne/auth';
 import { coreEnv, httpPort, kafkaEnv, loadConfig, mongoEnv } from '@sne/platform';
-import { type CleanedEnv, num, str } from 'envalid';
+import { type CleanedEnv, makeValidator, num, str } from 'envalid';
 
 export const APP_NAME = 'registration';
+
+const guichetCode = makeValidator<string>((input) => {
+  if (!/^[0-9A-Z]{5}$/.test(input)) throw new Error('5 digits or capital letters');
+  return input;
+});
 
 export const registrationEnv = {
   ...coreEnv,
@@ -15,6 +20,10 @@ export const registrationEnv = {
     devDefault:
       'LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0tCk1DNENBUUF3QlFZREsyVndCQ0lFSURNUXJ3eFNia1QyWmQySFZvczFNdVZqbEkwdUQrTFlxdHcrSVFJMlhRdzcKLS0tLS1FTkQgUFJJVkFURSBLRVktLS0tLQo=',
     desc: 'Ed25519 private key (PKCS#8 PEM, base64) signing the QR codes of certificates',
+  }),
+  PORTAL_GUICHET_CODE: guichetCode({
+    default: 'WEB00',
+    desc: 'The guichet code of the public portal (5 characters): it creates and renews demands online',
   }),
   OUTBOX_SWEEP_MS: num({
     default: 60_000,

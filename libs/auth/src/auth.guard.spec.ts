@@ -1,7 +1,8 @@
 import { Controller, Get, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Clock, ManualClock, PlatformModule, Public } from '@sne/platform';
-import { OwnGuichet, Roles } from './auth.decorators';
+import { ApplicantRoute, CurrentApplicant, OwnGuichet, Roles } from './auth.decorators';
+import type { ApplicantPrincipal } from './principal';
 import { AuthModule } from './auth.module';
 import { issueToken } from './token';
 
@@ -19,6 +20,12 @@ class ProbeController {
   @Get('any')
   any() {
     return { ok: true };
+  }
+
+  @ApplicantRoute()
+  @Get('portal/me')
+  me(@CurrentApplicant() applicant: ApplicantPrincipal) {
+    return { email: applicant.email };
   }
 
   @Roles('national-admin')
@@ -68,6 +75,17 @@ describe('AuthGuard', () => {
     expect(missing.status).toBe(401);
     expect(missing.body).toMatchObject({ error: { code: 'unauthenticated' } });
     expect((await get('/any', 'sne1.e30.nope')).status).toBe(401);
+  });
+
+  it('lets applicants on applicant routes only, and only them', async () => {
+    const applicant = token({ kind: 'applicant', id: 'acc-1', email: 'a@example.org' });
+    const guichet = token({ kind: 'guichet', id: '57463', guichetType: 'landlord', territory: [] });
+    expect(await get('/portal/me', applicant)).toEqual({
+      status: 200,
+      body: { email: 'a@example.org' },
+    });
+    expect((await get('/any', applicant)).status).toBe(403);
+    expect((await get('/portal/me', guichet)).status).toBe(403);
   });
 
   it("lets the route's roles and its own guichet through, and no one else", async () => {

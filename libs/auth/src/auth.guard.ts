@@ -1,7 +1,12 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { Clock, ForbiddenError, PUBLIC_ROUTE, UnauthenticatedError } from '@sne/platform';
-import { type AuthenticatedRequest, OWN_GUICHET_KEY, ROLES_KEY } from './auth.decorators';
+import {
+  APPLICANT_ROUTE_KEY,
+  type AuthenticatedRequest,
+  OWN_GUICHET_KEY,
+  ROLES_KEY,
+} from './auth.decorators';
 import { hasRole, type OperatorRole } from './principal';
 import { verifyToken } from './token';
 
@@ -9,7 +14,8 @@ export const AUTH_SECRETS = Symbol('AUTH_SECRETS');
 
 /**
  * Every route needs a valid bearer token unless it is `@Public()`. Where a route names roles
- * (`@Roles`) or its own guichet (`@OwnGuichet`), the caller must match one of them.
+ * (`@Roles`) or its own guichet (`@OwnGuichet`), the caller must match one of them. Applicants
+ * (portal tokens) pass on `@ApplicantRoute()` routes only, and only they pass there.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -33,6 +39,14 @@ export class AuthGuard implements CanActivate {
     if (!token) throw new UnauthenticatedError('a bearer token is required');
     const checked = verifyToken(token, this.secrets, this.clock.now());
     if (!checked.ok) throw new UnauthenticatedError(`invalid token: ${checked.reason}`);
+    const applicantRoute =
+      this.reflector.getAllAndOverride<boolean>(APPLICANT_ROUTE_KEY, targets) === true;
+    if (checked.principal.kind === 'applicant') {
+      if (!applicantRoute) throw new ForbiddenError('applicants use the portal routes');
+      request.applicant = checked.principal;
+      return true;
+    }
+    if (applicantRoute) throw new ForbiddenError('a route of the portal, for applicants');
     request.principal = checked.principal;
 
     const roles = this.reflector.getAllAndOverride<OperatorRole[] | undefined>(ROLES_KEY, targets);

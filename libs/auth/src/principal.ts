@@ -30,6 +30,22 @@ export interface GuichetPrincipal {
 
 export type Principal = OperatorPrincipal | GuichetPrincipal;
 
+/**
+ * An applicant signed in on the public portal (the portal's sign-in issues the token). Kept out of
+ * `Principal`: an applicant is accepted only on routes marked `@ApplicantRoute()`, and acts only
+ * on the demands carrying the email address the portal verified.
+ */
+export interface ApplicantPrincipal {
+  readonly kind: 'applicant';
+  /** The portal account's id. */
+  readonly id: string;
+  /** Verified by the portal, lower case. */
+  readonly email: string;
+}
+
+/** Whoever a valid token names. */
+export type Caller = Principal | ApplicantPrincipal;
+
 export function hasRole(principal: Principal, roles: readonly OperatorRole[]): boolean {
   return principal.kind === 'operator' && principal.roles.some((role) => roles.includes(role));
 }
@@ -39,4 +55,4 @@ export function coversDepartment(territory: Territory, department: string): bool
 }
 
 /** How the principal is named in audit logs and change histories. */
-export const principalLabel = (principal: Principal): string => `${principal.kind}:${principal.id}`;
+export const principalLabel = (principal: Caller): string => `${principal.kind}:${principal.id}`;

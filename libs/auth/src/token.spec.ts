@@ -1,4 +1,4 @@
-import type { GuichetPrincipal, OperatorPrincipal } from './principal';
+import type { ApplicantPrincipal, GuichetPrincipal, OperatorPrincipal } from './principal';
 import { issueToken, verifyToken } from './token';
 
 const SECRET = 'a-secret-of-at-least-thirty-two-characters';
@@ -17,7 +17,22 @@ const guichet: GuichetPrincipal = {
   territory: ['057'],
 };
 
+const applicant: ApplicantPrincipal = {
+  kind: 'applicant',
+  id: 'portal-account-42',
+  email: 'camille@example.org',
+};
+
 describe(verifyToken.name, () => {
+  it("gives back an applicant's account and verified email, and refuses one without them", () => {
+    const token = issueToken(applicant, SECRET, { now, ttlSeconds: 60 });
+    expect(verifyToken(token, [SECRET], now)).toEqual({ ok: true, principal: applicant });
+    for (const email of ['Camille@Example.org', 'no-at-sign', '']) {
+      const bad = issueToken({ ...applicant, email }, SECRET, { now, ttlSeconds: 60 });
+      expect(verifyToken(bad, [SECRET], now)).toEqual({ ok: false, reason: 'incomplete claims' });
+    }
+  });
+
   it('gives back the principal a token was issued for', () => {
     for (const principal of [operator, guichet]) {
       const token = issueToken(principal, SECRET, { now, ttlSeconds: 60 });

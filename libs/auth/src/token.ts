@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { OPERATOR_ROLES, type OperatorRole, type Principal, type Territory } from './principal';
+import { type Caller, OPERATOR_ROLES, type OperatorRole, type Territory } from './principal';
 
 /**
  * Bearer tokens: `sne1.<claims>.<signature>`, the claims base64url JSON, the signature
@@ -11,11 +11,13 @@ const MAX_TOKEN_LENGTH = 4_096;
 
 interface Claims {
   readonly sub: string;
-  readonly kind: Principal['kind'];
+  readonly kind: Caller['kind'];
   readonly roles?: readonly OperatorRole[];
   readonly guichetType?: string;
   readonly siren?: string;
-  readonly territory: Territory;
+  readonly email?: string;
+  /** Absent for an applicant. */
+  readonly territory?: Territory;
   /** Seconds since the epoch. */
   readonly iat: number;
   readonly exp: number;
@@ -24,22 +26,31 @@ interface Claims {
 const sign = (body: string, secret: string) =>
   createHmac('sha256', secret).update(body).digest('base64url');
 
+function claimsOf(principal: Caller): Omit<Claims, 'iat' | 'exp'> {
+  const base = { sub: principal.id, kind: principal.kind };
+  switch (principal.kind) {
+    case 'operator':
+      return { ...base, roles: principal.roles, territory: principal.territory };
+    case 'guichet':
+      return {
+        ...base,
+        guichetType: principal.guichetType,
+        ...(principal.siren ? { siren: principal.siren } : {}),
+        territory: principal.territory,
+      };
+    case 'applicant':
+      return { ...base, email: principal.email };
+  }
+}
+
 export function issueToken(
-  principal: Principal,
+  principal: Caller,
   secret: string,
   options: { now: Date; ttlSeconds: number },
 ): string {
   const iat = Math.floor(options.now.getTime() / 1000);
   const claims: Claims = {
-    sub: principal.id,
-    kind: principal.kind,
-    ...(principal.kind === 'operator'
-      ? { roles: principal.roles }
-      : {
-          guichetType: principal.guichetType,
-          ...(principal.siren ? { siren: principal.siren } : {}),
-        }),
-    territory: principal.territory,
+    ...claimsOf(principal),
     iat,
     exp: iat + options.ttlSeconds,
   };
@@ -47,7 +58,11 @@ export function issueToken(
   return `${body}.${sign(body, secret)}`;
 }
 
-export type TokenCheck = { ok: true; principal: Principal } | { ok: false; reason: string };
+export type TokenCheck = { ok: true; principal: Caller } | { ok: false; reason: string };
+
+/** A portal account id, and an address as the portal verified it (lower case, no spaces). */
+const ACCOUNT_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+const EMAIL = /^[^\s@A-Z]{1,64}@[^\s@A-Z]{1,189}$/;
 
 const isTerritory = (value: unknown): value is Territory =>
   value === 'all' ||
@@ -75,8 +90,18 @@ export function verifyToken(token: string, secrets: readonly string[], now: Date
   const seconds = Math.floor(now.getTime() / 1000);
   if (typeof claims.exp !== 'number' || claims.exp <= seconds)
     return { ok: false, reason: 'expired' };
-  if (typeof claims.sub !== 'string' || !claims.sub || !isTerritory(claims.territory))
+  if (typeof claims.sub !== 'string' || !claims.sub)
     return { ok: false, reason: 'incomplete claims' };
+  if (claims.kind === 'applicant') {
+    if (
+      !ACCOUNT_ID.test(claims.sub) ||
+      typeof claims.email !== 'string' ||
+      !EMAIL.test(claims.email)
+    )
+      return { ok: false, reason: 'incomplete claims' };
+    return { ok: true, principal: { kind: 'applicant', id: claims.sub, email: claims.email } };
+  }
+  if (!isTerritory(claims.territory)) return { ok: false, reason: 'incomplete claims' };
   if (claims.kind === 'operator') {
     const roles: unknown = claims.roles;
     const known: readonly unknown[] = OPERATOR_ROLES;

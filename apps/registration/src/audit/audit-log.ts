@@ -1,13 +1,19 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { type Principal, principalLabel } from '@sne/auth';
+import { type Caller, principalLabel } from '@sne/auth';
 import { currentCorrelationId } from '@sne/platform';
 import { MONGO_CONNECTION } from '@sne/persistence';
 import { type Connection, type Model, Schema } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 
 export interface AuditEntry {
-  readonly principal: Principal;
-  readonly action: 'read-demand' | 'update-demand' | 'search-demands';
+  readonly principal: Caller;
+  readonly action:
+    | 'read-demand'
+    | 'update-demand'
+    | 'search-demands'
+    | 'read-pending-demand'
+    | 'update-pending-demand';
+  /** The numéro unique, or `pending:<id>` for a draft or a portal demand not validated yet. */
   readonly numeroUnique: string;
   readonly at: Date;
 }

@@ -20,7 +20,12 @@ import {
 } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '@sne/auth';
 import { NUMERO_UNIQUE_PATTERN } from '@sne/contracts';
-import { demandInputSchema, radiationRequestSchema } from '@sne/domain';
+import {
+  demandInputSchema,
+  type ProcessingEvent,
+  processingEventInputSchema,
+  radiationRequestSchema,
+} from '@sne/domain';
 import { ForbiddenError, InvalidInputError, versionFromIfMatch } from '@sne/platform';
 import type { Response } from 'express';
 import type { RegisteredDemand } from './demand.repository';
@@ -39,7 +44,7 @@ export function numeroOf(text: string): string {
   return text;
 }
 
-function requiredVersion(ifMatch: string | undefined): number {
+export function requiredVersion(ifMatch: string | undefined): number {
   const version = versionFromIfMatch(ifMatch);
   if (version === undefined) {
     throw new InvalidInputError('If-Match required', [
@@ -186,6 +191,68 @@ export class DemandsController {
     return this.change(principal, numeroUnique, ifMatch, response, (numero, version) =>
       this.demands.reactivate(principal, numero, version),
     );
+  }
+
+  @Post(':numeroUnique/separated-partner-demand')
+  @ApiOperation({
+    summary:
+      "Register the new demand of a member of a separated married or PACS couple (a guichet): it keeps the deposit date of the couple's demand",
+  })
+  @ApiBody({ schema: demandInputSchema as never })
+  @ApiQuery({ name: 'forceDuplicate', required: false, type: Boolean })
+  async registerSeparatedPartner(
+    @CurrentPrincipal() principal: Principal,
+    @Param('numeroUnique') numeroUnique: string,
+    @Body() body: unknown,
+    @Query('forceDuplicate') force: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<{ demand: RegisteredDemand }> {
+    if (principal.kind !== 'guichet') throw new ForbiddenError('only a guichet registers demands');
+    const demand = await this.demands.registerSeparatedPartner(
+      principal,
+      numeroOf(numeroUnique),
+      body,
+      { forceDuplicate: force === 'true' },
+    );
+    response.status(201);
+    return withVersion(response, demand);
+  }
+
+  @Post(':numeroUnique/processing-events')
+  @HttpCode(201)
+  @ApiOperation({
+    summary:
+      'Record a shared-management event (If-Match): information requested, CAL designation, agenda, examination, visit, decision, refusal, lease signed',
+  })
+  @ApiBody({ schema: processingEventInputSchema as never })
+  @ApiHeader({ name: 'If-Match', required: true, description: 'the version read, e.g. "3"' })
+  async recordProcessingEvent(
+    @CurrentPrincipal() principal: Principal,
+    @Param('numeroUnique') numeroUnique: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<{ demand: RegisteredDemand; processingEvent: ProcessingEvent }> {
+    refuseConsultants(principal);
+    const { demand, event } = await this.demands.recordProcessingEvent(
+      principal,
+      numeroOf(numeroUnique),
+      requiredVersion(ifMatch),
+      body,
+    );
+    return { ...withVersion(response, demand), processingEvent: event };
+  }
+
+  @Get(':numeroUnique/processing-events')
+  @ApiOperation({ summary: "The demand's shared-management events, in the order recorded" })
+  async processingEvents(
+    @CurrentPrincipal() principal: Principal,
+    @Param('numeroUnique') numeroUnique: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<{ numeroUnique: string; processingEvents: readonly ProcessingEvent[] }> {
+    const demand = await this.demands.read(principal, numeroOf(numeroUnique));
+    response.setHeader('ETag', `"${demand.version}"`);
+    return { numeroUnique: demand.numeroUnique, processingEvents: demand.processingEvents ?? [] };
   }
 
   /** The common path of every change: who may, which demand, at which version. */

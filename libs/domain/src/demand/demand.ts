@@ -21,6 +21,8 @@ import type {
 import { PAID_RESOURCE_TYPES } from './codes';
 import type { IsoDate } from '../dates';
 import type { Sex } from './nir';
+import type { IdentityVerification } from './portal-rules';
+import type { ProcessingEvent } from './processing-events';
 
 /**
  * A social-housing demand, shaped on the CERFA 14069 and the register's screens (tabs Demandeur,
@@ -322,6 +324,10 @@ export interface DemandRecord {
   /** Renewed online at least once: no paper notice is sent any more. */
   readonly renewedOnline: boolean;
   readonly seniorityOrigin?: SeniorityOrigin;
+  /** A portal demand: the identity check of the guichet that validated it. */
+  readonly identityVerification?: IdentityVerification;
+  /** Shared management: CAL, visits, refusals, lease, in the order recorded. */
+  readonly processingEvents?: readonly ProcessingEvent[];
   readonly dalo?: DaloInformation;
   readonly renewalNotices?: {
     readonly simpleSentOn?: IsoDate;

@@ -7,3 +7,5 @@ export * from './demand.fixtures';
 export * from './duplicate-key';
 export * from './nir';
 export * from './validate-demand';
+export * from './portal-rules';
+export * from './processing-events';

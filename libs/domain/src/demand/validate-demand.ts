@@ -100,15 +100,43 @@ interface Validators {
 }
 
 let compiled: Validators | undefined;
+let sharedAjv: Ajv2020 | undefined;
+const otherValidators = new Map<string, ValidateFunction>();
 
-function validators(): Validators {
-  if (!compiled) {
-    const ajv = new Ajv2020({ allErrors: true, strict: true });
-    addFormats(ajv, ['email']);
-    ajv.addFormat(ISO_DATE_FORMAT, {
+function ajvInstance(): Ajv2020 {
+  if (!sharedAjv) {
+    sharedAjv = new Ajv2020({ allErrors: true, strict: true });
+    addFormats(sharedAjv, ['email']);
+    sharedAjv.addFormat(ISO_DATE_FORMAT, {
       type: 'string',
       validate: (value: string) => isIsoDate(value),
     });
+  }
+  return sharedAjv;
+}
+
+/**
+ * Checks a body against one of the domain's schemas (with `$id`), with the same dates, formats
+ * and reasons as the demand's; shapes only, the rules come after.
+ */
+export function validateBySchema<T>(
+  schema: Readonly<Record<string, unknown>>,
+  input: unknown,
+): DemandValidation<T> {
+  const id = String(schema.$id);
+  let validate = otherValidators.get(id);
+  if (!validate) {
+    validate = ajvInstance().compile(schema);
+    otherValidators.set(id, validate);
+  }
+  return validate(input)
+    ? { ok: true, value: input as T }
+    : { ok: false, issues: sortedByPath(schemaIssues(validate.errors)) };
+}
+
+function validators(): Validators {
+  if (!compiled) {
+    const ajv = ajvInstance();
     compiled = {
       complete: ajv.compile(demandInputSchema),
       draft: ajv.compile(draftDemandInputSchema),
