@@ -15,6 +15,9 @@ import { DISPATCHING_OPENAPI } from '../apps/dispatching/src/open-api';
 import { AppModule as RegistrationModule } from '../apps/registration/src/app.module';
 import { loadRegistrationConfig } from '../apps/registration/src/config';
 import { REGISTRATION_OPENAPI } from '../apps/registration/src/open-api';
+import { AppModule as RenewalNoticesModule } from '../apps/renewal-notices/src/app.module';
+import { loadRenewalNoticesConfig } from '../apps/renewal-notices/src/config';
+import { RENEWAL_NOTICES_OPENAPI } from '../apps/renewal-notices/src/open-api';
 
 const OUTPUT = join(__dirname, '..', 'docs', 'openapi');
 
@@ -24,6 +27,11 @@ const APPS: Array<[string, DynamicModule, OpenApiInfo]> = [
     'registration.yaml',
     RegistrationModule.forRoot(loadRegistrationConfig({})),
     REGISTRATION_OPENAPI,
+  ],
+  [
+    'renewal-notices.yaml',
+    RenewalNoticesModule.forRoot(loadRenewalNoticesConfig({})),
+    RENEWAL_NOTICES_OPENAPI,
   ],
 ];
 
