@@ -390,6 +390,29 @@ describe('renewal notices: a cohort through a year', () => {
       (await smtp.messages({ to: TAG })).filter((mail) => mail.to.includes(renewer.email!)),
     ).toHaveLength(1);
   });
+  it('opens a new cycle when a guichet reactivates a demand radiated for non-renewal', async () => {
+    const who = paperOnly[0];
+    world.clock.set(new Date('2026-03-02T09:00:00Z'));
+    const read = await world.state.registrationHttp('GET', path(numero(who)), undefined, GUICHET);
+    const reactivated = await world.state.registrationHttp(
+      'POST',
+      `${path(numero(who))}/reactivation`,
+      {},
+      { ...GUICHET, 'if-match': read.etag! },
+    );
+    expect(reactivated.status).toBe(200);
+    const anniversary = reactivated.body.demand.anniversaryDate as string;
+    expect(anniversary > '2026-03-02').toBe(true);
+    const calendar = await waitFor(async () => {
+      const found = await world.projected(numero(who));
+      return found.cycle === anniversary ? found : undefined;
+    });
+    expect(calendar.planned.map((notice: { kind: string }) => notice.kind)).toEqual([
+      'plain-letter',
+      'registered-letter',
+      'radiation-for-non-renewal',
+    ]);
+  });
 });
 
 describe('renewal notices: providers that fail, workers that crash', () => {
