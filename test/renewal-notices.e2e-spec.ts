@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { type CloudEvent, type NoticeEventData, NoticeEventTypes, Topics } from '@sne/contracts';
 import { aDemandInput, anApplicant, type DemandInput, renewalSmsText } from '@sne/domain';
 import { ManualClock } from '@sne/platform';
+import { QueueFactory } from '@sne/queues';
 import {
   appEnv,
   guichetAuth,
@@ -28,6 +29,7 @@ import { AppModule as RenewalNoticesModule } from '../apps/renewal-notices/src/a
 import { loadRenewalNoticesConfig } from '../apps/renewal-notices/src/config';
 import { NoticeQueues } from '../apps/renewal-notices/src/notices/notice-queues';
 import { NoticeWorkers } from '../apps/renewal-notices/src/notices/notice-workers';
+import { SCAN_QUEUE } from '../apps/renewal-notices/src/scan/scan-scheduler';
 import { jsonClient } from './support/http-client';
 
 const run = promisify(execFile);
@@ -113,6 +115,8 @@ function platform(label: string, start: string, renewalEnv: Record<string, strin
     NOTICE_BACKOFF_MS: '300',
     NOTICE_ATTEMPTS: '10',
     NOTICE_LOCK_MS: '3000',
+    // The test moves its own clock and scans when it means to.
+    RENEWAL_SCAN_CRON: 'off',
     ...renewalEnv,
   });
 
@@ -559,5 +563,28 @@ describe('renewal notices: providers that fail, workers that crash', () => {
     await job.promote();
     const [sms] = await smpp.waitForMessages(1, { filter: { to: msisdn(who.mobile!) } });
     expect(sms?.text).toBe(renewalSmsText({ numeroUnique: numero }));
+  });
+});
+
+describe('renewal notices: the daily scan on its schedule', () => {
+  const world = platform('renewal-schedule', '2025-03-10T09:00:00Z', {
+    RENEWAL_SCAN_CRON: '* * * * * *',
+  });
+
+  it('runs the scan from the BullMQ job scheduler, as often as its cron says', async () => {
+    const who = person({ email: true });
+    const numero = await world.register(who);
+    await world.projected(numero);
+    world.clock.set(new Date('2026-01-10T09:00:00Z'));
+    const scans = world.state.notices!.get(QueueFactory).queue(SCAN_QUEUE);
+    const completed = await waitFor(async () => {
+      const jobs = await scans.getCompleted();
+      return jobs.some((job) => (job.returnvalue as { today?: string }).today === '2026-01-10')
+        ? jobs
+        : undefined;
+    });
+    expect(completed.length).toBeGreaterThan(0);
+    const [mail] = await smtp.waitForMessages(1, { filter: { to: who.email! } });
+    expect(mail?.subject).toContain(numero);
   });
 });

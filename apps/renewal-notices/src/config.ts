@@ -30,7 +30,7 @@ export const renewalNoticesEnv = {
   }),
   RENEWAL_SCAN_CRON: str({
     default: '30 8 * * *',
-    desc: 'When the daily scan of due notices runs (cron, in the renewal time zone)',
+    desc: 'When the daily scan of due notices runs (cron, in the renewal time zone); off: only on demand',
   }),
   NOTICE_ATTEMPTS: num({
     default: 10,

@@ -33,11 +33,16 @@ export class ScanScheduler implements OnApplicationBootstrap {
         removeOnFail: { count: 400 },
       },
     });
-    await queue.upsertJobScheduler(
-      SCHEDULER_ID,
-      { pattern: this.config.RENEWAL_SCAN_CRON, tz: this.settings.timeZone },
-      { name: 'scan' },
-    );
+    if (this.config.RENEWAL_SCAN_CRON === 'off') {
+      // Scans run on demand only (POST /scans): tests on a manual clock, a paused deployment.
+      await queue.removeJobScheduler(SCHEDULER_ID);
+    } else {
+      await queue.upsertJobScheduler(
+        SCHEDULER_ID,
+        { pattern: this.config.RENEWAL_SCAN_CRON, tz: this.settings.timeZone },
+        { name: 'scan' },
+      );
+    }
     this.factory.worker<unknown, ScanReport>(SCAN_QUEUE, () => this.scanner.scan(), {
       concurrency: 1,
     });
