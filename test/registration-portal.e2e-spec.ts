@@ -20,6 +20,7 @@ import { AuditLog } from '../apps/registration/src/audit/audit-log';
 import { loadRegistrationConfig } from '../apps/registration/src/config';
 import { NumeroAllocator } from '../apps/registration/src/demands/numero-allocator';
 import { PendingDemandRepository } from '../apps/registration/src/pending/pending-demand.repository';
+import { type Answer, jsonClient } from './support/http-client';
 
 const METZ_GUICHET = guichetAuth('10691', ['057'], 'landlord', '552081317');
 const TOWN_GUICHET = guichetAuth('57463', ['057'], 'municipality');
@@ -55,42 +56,7 @@ function anApplicantAccount() {
   return { id: `account-${n}`, email, auth: { authorization: `Bearer ${token}` } };
 }
 
-interface Answer {
-  status: number;
-  body: Record<string, any>;
-  etag: string | null;
-  type: string | null;
-  bytes: Buffer;
-}
-
-function client(api: string) {
-  return async (
-    method: string,
-    path: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ): Promise<Answer> => {
-    const response = await fetch(`${api}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...headers },
-      ...(body === undefined
-        ? {}
-        : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-    });
-    const bytes = Buffer.from(await response.arrayBuffer());
-    const type = response.headers.get('content-type');
-    return {
-      status: response.status,
-      body:
-        type?.includes('json') && bytes.length > 0
-          ? (JSON.parse(bytes.toString('utf8')) as Record<string, any>)
-          : {},
-      etag: response.headers.get('etag'),
-      type,
-      bytes,
-    };
-  };
-}
+const client = jsonClient;
 
 /** As the API answers it: fields set to undefined are left out. */
 const json = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;

@@ -26,6 +26,7 @@ import {
 import { AppModule } from '../apps/registration/src/app.module';
 import { AuditLog } from '../apps/registration/src/audit/audit-log';
 import { loadRegistrationConfig } from '../apps/registration/src/config';
+import { jsonClient } from './support/http-client';
 
 const METZ_GUICHET = guichetAuth('10691', ['057'], 'landlord');
 const PARIS_GUICHET = guichetAuth('75120', ['075'], 'municipality');
@@ -46,34 +47,7 @@ function someone(tag: string) {
   });
 }
 
-interface Answer {
-  status: number;
-  body: Record<string, any>;
-  etag: string | null;
-}
-
-function client(api: string) {
-  return async (
-    method: string,
-    path: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ): Promise<Answer> => {
-    const response = await fetch(`${api}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...headers },
-      ...(body === undefined
-        ? {}
-        : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    return {
-      status: response.status,
-      body: text ? (JSON.parse(text) as Record<string, any>) : {},
-      etag: response.headers.get('etag'),
-    };
-  };
-}
+const client = jsonClient;
 
 const path = (numero: string) => `/demands/${encodeURIComponent(numero)}`;
 

@@ -1,10 +1,13 @@
 export interface Answer {
   status: number;
+  /** The JSON body; `{}` when the answer is empty or not JSON (then see `bytes`). */
   body: Record<string, any>;
   etag: string | null;
+  type: string | null;
+  bytes: Buffer;
 }
 
-/** A JSON client of one app: `http('POST', '/demands', body, headers)`. */
+/** A client of one app's HTTP API: `http('POST', '/demands', body, headers)`. */
 export function jsonClient(api: string) {
   return async (
     method: string,
@@ -19,11 +22,17 @@ export function jsonClient(api: string) {
         ? {}
         : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
     });
-    const text = await response.text();
+    const bytes = Buffer.from(await response.arrayBuffer());
+    const type = response.headers.get('content-type');
     return {
       status: response.status,
-      body: text ? (JSON.parse(text) as Record<string, any>) : {},
+      body:
+        type?.includes('json') && bytes.length > 0
+          ? (JSON.parse(bytes.toString('utf8')) as Record<string, any>)
+          : {},
       etag: response.headers.get('etag'),
+      type,
+      bytes,
     };
   };
 }

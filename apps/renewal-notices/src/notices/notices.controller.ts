@@ -1,4 +1,10 @@
-import { CurrentPrincipal, coversDepartment, type Principal, Roles } from '@sne/auth';
+import {
+  CurrentPrincipal,
+  coversDepartment,
+  OPERATOR_ROLES,
+  type Principal,
+  Roles,
+} from '@sne/auth';
 import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
@@ -30,14 +36,6 @@ export interface QueueReport {
   readonly counts: Readonly<Record<string, number>>;
 }
 
-const OPERATORS = [
-  'national-admin',
-  'territorial-manager',
-  'consultant-simple',
-  'consultant-demande',
-  'consultant-sensible',
-] as const;
-
 @ApiTags('renewal notices')
 @ApiBearerAuth()
 @Controller()
@@ -62,7 +60,7 @@ export class NoticesController {
   }
 
   @Get('demands/:numeroUnique/notices')
-  @Roles(...OPERATORS)
+  @Roles(...OPERATOR_ROLES)
   @ApiOperation({ summary: "A demand's renewal calendar and the notices sent or being sent" })
   async demandNotices(
     @Param('numeroUnique') numeroUnique: string,
