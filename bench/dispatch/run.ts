@@ -57,12 +57,11 @@ import { type Admin, type Consumer, Kafka, logLevel, type Producer } from 'kafka
 import type { Connection } from 'mongoose';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { format, resolveConfig } from 'prettier';
 import { AppModule } from '../../apps/dispatching/src/app.module';
 import { dispatchingEnv, loadDispatchingConfig } from '../../apps/dispatching/src/config';
 import { DemandStateRepository } from '../../apps/dispatching/src/dispatch/demand-state.repository';
@@ -82,7 +81,7 @@ import {
   type GuichetKind,
   Random,
 } from '../matching/workload';
-import { positiveIntegerOption } from '../cli';
+import { positiveIntegerOption, writeResults } from '../cli';
 
 // ---------------------------------------------------------------------------------------------
 // Configuration
@@ -1413,12 +1412,6 @@ function verify(
   };
 }
 
-async function writeResults(results: unknown): Promise<void> {
-  const path = join(__dirname, 'results.json');
-  const options = (await resolveConfig(path)) ?? {};
-  writeFileSync(path, await format(JSON.stringify(results), { ...options, filepath: path }));
-}
-
 const int = (value: number) => Math.round(value).toLocaleString('en-US');
 const fixed = (value: number, digits: number) =>
   value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
@@ -1823,7 +1816,9 @@ async function main(): Promise<void> {
       phases,
       ceilings,
     };
-    await writeResults(results).catch((error: unknown) => log(`results.json: ${errorText(error)}`));
+    await writeResults(join(__dirname, 'results.json'), results).catch((error: unknown) =>
+      log(`results.json: ${errorText(error)}`),
+    );
     await cleanUpOnce().catch((error: unknown) => log(`clean-up: ${errorText(error)}`));
     if (phases.length > 0)
       process.stdout.write(

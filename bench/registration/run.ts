@@ -16,13 +16,12 @@ import { NestFactory } from '@nestjs/core';
 import { aDemandInput, anApplicant, duplicateKey } from '@sne/domain';
 import { MONGO_CONNECTION } from '@sne/persistence';
 import { appEnv, guichetAuth, isolate, TestKafka } from '@sne/testing';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Connection } from 'mongoose';
 import { AppModule } from '../../apps/registration/src/app.module';
 import { loadRegistrationConfig } from '../../apps/registration/src/config';
 import { ControlKeyIndex } from '../../apps/registration/src/demands/control-key.index';
-import { positiveIntegerOption } from '../cli';
+import { positiveIntegerOption, writeResults } from '../cli';
 
 const LOAD_BATCH = 5_000;
 const LOOKUPS = 1_000;
@@ -183,7 +182,7 @@ async function main(): Promise<void> {
       },
     };
     console.log(JSON.stringify(results, null, 2));
-    writeFileSync(join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    await writeResults(join(__dirname, 'results.json'), results);
   } finally {
     await connection.dropDatabase();
     await app.close();

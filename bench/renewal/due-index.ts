@@ -9,10 +9,9 @@
  */
 import { addDays } from '@sne/domain';
 import { ScopedLog } from '@sne/persistence';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createConnection } from 'mongoose';
-import { positiveIntegerOption } from '../cli';
+import { positiveIntegerOption, writeResults } from '../cli';
 
 const MONGODB_URI = process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017';
 const FIRST_DAY = '2027-01-01';
@@ -98,7 +97,7 @@ async function main(): Promise<void> {
       },
     };
     console.log(JSON.stringify(results, null, 2));
-    writeFileSync(join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    await writeResults(join(__dirname, 'results.json'), results);
   } finally {
     await connection.dropDatabase();
     await connection.close();

@@ -20,7 +20,6 @@ import {
 } from '@sne/domain';
 import { concatenationHeader, planSms, toMsisdn } from '@sne/notifications';
 import { appEnv, isolate, TestKafka, testStack } from '@sne/testing';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { AppModule } from '../../apps/renewal-notices/src/app.module';
@@ -33,7 +32,7 @@ import {
   NoticeQueues,
   jobIdOf,
 } from '../../apps/renewal-notices/src/notices/notice-queues';
-import { positiveIntegerOption } from '../cli';
+import { positiveIntegerOption, writeResults } from '../cli';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const smpp = require('smpp') as {
@@ -226,7 +225,7 @@ async function main(): Promise<void> {
       },
     };
     console.log(JSON.stringify(results, null, 2));
-    writeFileSync(join(__dirname, 'send-results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    await writeResults(join(__dirname, 'send-results.json'), results);
   } finally {
     await app.close();
     await kafka.cleanup();
