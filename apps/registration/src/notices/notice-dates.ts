@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { NoticeEventData } from '@sne/contracts';
+import { parisDate } from '@sne/domain';
 import { MONGO_CONNECTION } from '@sne/persistence';
 import { type Connection, type Model, Schema } from 'mongoose';
 
@@ -44,7 +45,8 @@ export class NoticeDatesRepository implements OnModuleInit {
   async record(notice: NoticeEventData): Promise<void> {
     const stored = await this.find(notice.numeroUnique);
     if (stored && stored.cycle > notice.cycle) return;
-    const day = notice.sentAt.slice(0, 10);
+    // The day in the register's time zone: a notice sent at 00:30 in Paris is of that day.
+    const day = parisDate(new Date(notice.sentAt));
     const current: NoticeDates = stored?.cycle === notice.cycle ? stored : { cycle: notice.cycle };
     const field = notice.channel === 'registered-letter' ? 'registeredSentOn' : 'simpleSentOn';
     const earliest = current[field] && current[field] < day ? current[field] : day;
