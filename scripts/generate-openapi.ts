@@ -12,6 +12,9 @@ import { stringify } from 'yaml';
 import { AppModule as DispatchingModule } from '../apps/dispatching/src/app.module';
 import { loadDispatchingConfig } from '../apps/dispatching/src/config';
 import { DISPATCHING_OPENAPI } from '../apps/dispatching/src/open-api';
+import { AppModule as DocumentIngestionModule } from '../apps/document-ingestion/src/app.module';
+import { loadDocumentIngestionConfig } from '../apps/document-ingestion/src/config';
+import { DOCUMENT_INGESTION_OPENAPI } from '../apps/document-ingestion/src/open-api';
 import { AppModule as RegistrationModule } from '../apps/registration/src/app.module';
 import { loadRegistrationConfig } from '../apps/registration/src/config';
 import { REGISTRATION_OPENAPI } from '../apps/registration/src/open-api';
@@ -23,6 +26,11 @@ const OUTPUT = join(__dirname, '..', 'docs', 'openapi');
 
 const APPS: Array<[string, DynamicModule, OpenApiInfo]> = [
   ['dispatching.yaml', DispatchingModule.forRoot(loadDispatchingConfig({})), DISPATCHING_OPENAPI],
+  [
+    'document-ingestion.yaml',
+    DocumentIngestionModule.forRoot(loadDocumentIngestionConfig({})),
+    DOCUMENT_INGESTION_OPENAPI,
+  ],
   [
     'registration.yaml',
     RegistrationModule.forRoot(loadRegistrationConfig({})),

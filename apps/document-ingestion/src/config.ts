@@ -8,9 +8,18 @@ import {
   redisEnv,
   smtpEnv,
 } from '@sne/platform';
-import type { CleanedEnv } from 'envalid';
+import { BATCH_WINDOW_PATTERN } from '@sne/domain';
+import { type CleanedEnv, makeValidator, num, str } from 'envalid';
 
 export const APP_NAME = 'document-ingestion';
+
+const MB = 1024 * 1024;
+
+const loadWindow = makeValidator<string>((input) => {
+  if (input !== '' && !new RegExp(BATCH_WINDOW_PATTERN).test(input))
+    throw new Error('expected HH:MM-HH:MM, e.g. 22:00-06:00, or nothing');
+  return input;
+});
 
 export const documentIngestionEnv = {
   ...coreEnv,
@@ -20,6 +29,49 @@ export const documentIngestionEnv = {
   ...mongoEnv,
   ...redisEnv,
   ...smtpEnv,
+  PORTAL_MAX_FILE_BYTES: num({
+    default: 2 * MB,
+    desc: 'Largest document the public portal uploads (the seeds: 2 MB per document)',
+  }),
+  SCAN_MAX_FILE_BYTES: num({
+    default: 18 * MB,
+    desc: 'Largest scanned file a guichet or the scanning service uploads (the seeds: 18 MB)',
+  }),
+  QUARANTINE_RETENTION_DAYS: num({
+    default: 30,
+    desc: "Days a deleted (quarantined) document's file is kept before it is purged",
+  }),
+  PURGE_SWEEP_MS: num({
+    default: 3_600_000,
+    desc: 'How often quarantined documents past their retention are purged',
+  }),
+  OUTBOX_SWEEP_MS: num({
+    default: 60_000,
+    desc: 'How often the relay looks for document events a crash left unpublished',
+  }),
+  QR_PUBLIC_KEYS: str({
+    // The public half of the local platform's certificate key (registration's devDefault).
+    devDefault:
+      'LS0tLS1CRUdJTiBQVUJMSUMgS0VZLS0tLS0KTUNvd0JRWURLMlZ3QXlFQWlqNVJNUmE3WGxBdjJ6L1BuZm9rbmwyOGxNTHU3eFdBZU5YbTgwOW9MK2c9Ci0tLS0tRU5EIFBVQkxJQyBLRVktLS0tLQo=',
+    desc: 'Comma-separated Ed25519 public keys (SPKI PEM, base64) that check the QR codes of summary sheets, slips and certificates',
+  }),
+  BATCH_LOAD_WINDOW: loadWindow({
+    default: '',
+    desc: 'Paris time HH:MM-HH:MM when scanned batches are split and loaded (e.g. 22:00-06:00); empty: at once',
+  }),
+  BATCH_RENDER_DPI: num({
+    default: 150,
+    desc: 'Resolution scanned batch pages are rendered at to read their QR codes (36-300)',
+  }),
+  POPPLER_TIMEOUT_MS: num({
+    default: 120_000,
+    desc: 'Time each poppler call on a scanned batch gets',
+  }),
+  PDFINFO_PATH: str({ default: 'pdfinfo', desc: "poppler's pdfinfo, which checks PDF structure" }),
+  PDFINFO_TIMEOUT_MS: num({
+    default: 10_000,
+    desc: 'Time pdfinfo gets to read an uploaded PDF; longer counts as unreadable',
+  }),
 };
 
 export type DocumentIngestionConfig = Readonly<CleanedEnv<typeof documentIngestionEnv>>;

@@ -17,7 +17,7 @@ import { RadiationCommandsConsumer } from './demands/radiation-commands.consumer
 import { OversizedBodyHandler } from './http/oversized-body.handler';
 import { NoticeDatesRepository } from './notices/notice-dates';
 import { NoticeEventsConsumer } from './notices/notice-events.consumer';
-import { OUTBOX_SWEEP_MS, OutboxRelay } from './outbox/outbox-relay';
+import { OUTBOX_SWEEP_MS, DemandOutbox } from './outbox/demand-outbox';
 import { DraftsController } from './pending/drafts.controller';
 import { EmailIndex } from './pending/email-index';
 import { PendingDemandRepository } from './pending/pending-demand.repository';
@@ -58,7 +58,7 @@ export class AppModule {
         NoticeDatesRepository,
         NoticeEventsConsumer,
         NumeroAllocator,
-        OutboxRelay,
+        DemandOutbox,
         OversizedBodyHandler,
         PendingDemandRepository,
         PendingDemandsService,

@@ -49,6 +49,10 @@ export const EVENT_CATALOG: readonly EventCatalogEntry[] = [
   documentEvent(DocumentEventTypes.Updated, "A supporting document's metadata changed."),
   documentEvent(DocumentEventTypes.Quarantined, 'A supporting document was deleted (quarantined).'),
   documentEvent(DocumentEventTypes.Restored, 'A quarantined document was restored.'),
+  documentEvent(
+    DocumentEventTypes.Purged,
+    "A quarantined document's file was destroyed after the retention period.",
+  ),
   notice(NoticeEventTypes.Sent, 'A renewal notice was sent (channel and date).'),
   notice(NoticeEventTypes.DeliveryReported, 'A provider reported the outcome of a notice.'),
   {

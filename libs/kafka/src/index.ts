@@ -3,3 +3,4 @@ export * from './kafka.module';
 export * from './event-publisher';
 export * from './event-consumer';
 export * from './topic-admin';
+export * from './outbox-relay';

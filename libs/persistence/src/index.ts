@@ -1,3 +1,4 @@
 export * from './persistence.module';
 export * from './mongo-errors';
 export * from './scoped-log';
+export * from './audit-trail';

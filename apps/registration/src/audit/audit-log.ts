@@ -1,79 +1,48 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { type Caller, principalLabel } from '@sne/auth';
-import { currentCorrelationId } from '@sne/platform';
-import { MONGO_CONNECTION } from '@sne/persistence';
-import { type Connection, type Model, Schema } from 'mongoose';
-import { randomUUID } from 'node:crypto';
+import { AuditTrail, MONGO_CONNECTION, type AuditRecord } from '@sne/persistence';
+import type { Connection } from 'mongoose';
+
+export type AuditAction =
+  | 'read-demand'
+  | 'update-demand'
+  | 'search-demands'
+  | 'read-pending-demand'
+  | 'update-pending-demand';
 
 export interface AuditEntry {
   readonly principal: Caller;
-  readonly action:
-    | 'read-demand'
-    | 'update-demand'
-    | 'search-demands'
-    | 'read-pending-demand'
-    | 'update-pending-demand';
+  readonly action: AuditAction;
   /** The numéro unique, or `pending:<id>` for a draft or a portal demand not validated yet. */
   readonly numeroUnique: string;
   readonly at: Date;
 }
 
-interface AuditDocument {
-  _id: string;
-  who: string;
-  action: string;
-  numeroUnique: string;
-  at: string;
-  correlationId?: string;
-}
-
-const schema = new Schema<AuditDocument>(
-  {
-    _id: String,
-    who: String,
-    action: String,
-    numeroUnique: String,
-    at: String,
-    correlationId: String,
-  },
-  { versionKey: false },
-);
-// Serves: "who read this demand" and audits by period.
-schema.index({ numeroUnique: 1, at: 1 });
-
 /** Who read or changed which demand's personal data, when: insert-only. */
 @Injectable()
 export class AuditLog implements OnModuleInit {
-  private readonly entries: Model<AuditDocument>;
+  private readonly trail: AuditTrail<AuditAction>;
 
   constructor(@Inject(MONGO_CONNECTION) connection: Connection) {
-    this.entries = connection.model<AuditDocument>('AuditEntry', schema, 'audit_log');
+    this.trail = new AuditTrail(connection);
   }
 
-  async onModuleInit(): Promise<void> {
-    await this.entries.init();
+  onModuleInit(): Promise<void> {
+    return this.trail.init();
   }
 
-  async record(...entries: AuditEntry[]): Promise<void> {
-    if (entries.length === 0) return;
-    const correlationId = currentCorrelationId();
-    await this.entries.insertMany(
-      entries.map((entry) => ({
-        _id: randomUUID(),
-        who: principalLabel(entry.principal),
-        action: entry.action,
-        numeroUnique: entry.numeroUnique,
-        at: entry.at.toISOString(),
-        ...(correlationId ? { correlationId } : {}),
+  record(...entries: AuditEntry[]): Promise<void> {
+    return this.trail.record(
+      entries.map(({ principal, action, numeroUnique, at }) => ({
+        who: principalLabel(principal),
+        action,
+        numeroUnique,
+        at: at.toISOString(),
       })),
-      { lean: true },
     );
   }
 
-  async of(numeroUnique: string): Promise<Array<Omit<AuditDocument, '_id'>>> {
-    return this.entries
-      .find({ numeroUnique }, { _id: 0 })
-      .sort({ at: 1 })
-      .lean<Array<Omit<AuditDocument, '_id'>>>();
+  of(numeroUnique: string): Promise<Array<AuditRecord<AuditAction>>> {
+    return this.trail.of(numeroUnique);
   }
 }

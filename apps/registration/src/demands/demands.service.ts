@@ -42,7 +42,7 @@ import {
 } from '@sne/platform';
 import { AuditLog } from '../audit/audit-log';
 import { NoticeDatesRepository } from '../notices/notice-dates';
-import { OutboxRelay } from '../outbox/outbox-relay';
+import { DemandOutbox } from '../outbox/demand-outbox';
 import { demandRef, EmailIndex } from '../pending/email-index';
 import { ControlKeyIndex } from './control-key.index';
 import { type DemandSearch, searchFilter } from './demand-search';
@@ -127,7 +127,7 @@ export class DemandsService {
     private readonly numeros: NumeroAllocator,
     private readonly controlKeys: ControlKeyIndex,
     private readonly forcings: DuplicateForcings,
-    private readonly relay: OutboxRelay,
+    private readonly relay: DemandOutbox,
     private readonly audit: AuditLog,
     private readonly noticeDates: NoticeDatesRepository,
     private readonly emails: EmailIndex,

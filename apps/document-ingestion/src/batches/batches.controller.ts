@@ -1,0 +1,72 @@
+import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, type Principal } from '@sne/auth';
+import { InvalidInputError } from '@sne/platform';
+import type { Request, Response } from 'express';
+import { readMultipartUpload } from '../documents/multipart-upload';
+import type { ScannedBatch } from './batch.repository';
+import { BatchesService } from './batches.service';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** What the API shows of a batch: not the uploader's token claims. */
+function view(batch: ScannedBatch) {
+  const { principal: _principal, ...rest } = batch;
+  return rest;
+}
+
+@ApiTags('scanned batches')
+@ApiBearerAuth()
+@Controller('scanned-batches')
+export class BatchesController {
+  constructor(private readonly batches: BatchesService) {}
+
+  @Post()
+  @ApiOperation({
+    summary:
+      'Upload a scanned batch (a PDF: transmittal slip, then per demand its summary sheet and pages; or, channel=applicant, the first page of the registration certificate then the pages); 202, split by a background job, a report mailed',
+  })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['file'],
+      properties: {
+        channel: { type: 'string', enum: ['guichet', 'applicant'], default: 'guichet' },
+        notifyEmail: {
+          type: 'string',
+          format: 'email',
+          description: "the guichet's referent address (required for channel=guichet)",
+        },
+        category: { type: 'string', default: 'DOCINT' },
+        documentType: { type: 'string', default: 'NUMPAP' },
+        file: { type: 'string', format: 'binary' },
+      },
+    } as never,
+  })
+  async submit(
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const batch = await readMultipartUpload(
+      request,
+      { maxFileBytes: this.batches.largestFile + 1 },
+      (fields, file) => this.batches.submit(principal, fields, file),
+    );
+    response.status(202);
+    response.setHeader('Location', `/scanned-batches/${batch.batchId}`);
+    return { batch: view(batch) };
+  }
+
+  @Get(':batchId')
+  @ApiOperation({
+    summary:
+      'A batch: queued, processing, done (the documents attached, the pages rejected with their reasons) or failed (every attempt failed)',
+  })
+  async status(@CurrentPrincipal() principal: Principal, @Param('batchId') batchId: string) {
+    if (!UUID.test(batchId))
+      throw new InvalidInputError('invalid batch id', [{ path: '/batchId', message: 'a UUID' }]);
+    return { batch: view(await this.batches.status(principal, batchId)) };
+  }
+}

@@ -1,0 +1,429 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { type Principal, principalLabel } from '@sne/auth';
+import {
+  BATCH_REJECTION_LABELS,
+  type BatchChannel,
+  type BatchGroup,
+  type BatchPageCode,
+  canManageDocuments,
+  classify,
+  splitBatch,
+} from '@sne/domain';
+import { MailSender } from '@sne/notifications';
+import {
+  Clock,
+  ConflictError,
+  currentCorrelationId,
+  DomainError,
+  ForbiddenError,
+  InvalidInputError,
+  NotFoundError,
+} from '@sne/platform';
+import {
+  parseQrPayload,
+  PdfRenderError,
+  PopplerNotFoundError,
+  readQrCodesFromPdf,
+} from '@sne/printing';
+import type { KeyObject } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { DemandProjectionRepository } from '../demands/demand-projection.repository';
+import { DocumentRepository } from '../documents/document.repository';
+import { DocumentsService, profilesOf } from '../documents/documents.service';
+import { FileIntake } from '../documents/file-intake';
+import { BatchFileStore } from '../documents/file-store';
+import type { IncomingFile } from '../documents/multipart-upload';
+import { BatchQueue } from './batch-queue';
+import {
+  type BatchPlacement,
+  type BatchRejectionRecord,
+  BatchRepository,
+  type ScannedBatch,
+} from './batch.repository';
+import { withSeparatedPages } from './pdf-pages';
+
+export const BATCH_SETTINGS = Symbol('BATCH_SETTINGS');
+
+export interface BatchSettings {
+  readonly maxBytes: number;
+  readonly renderDpi: number;
+  readonly popplerTimeoutMs: number;
+  /** The register's public keys that check the QR codes (several while a key rotates). */
+  readonly qrPublicKeys: readonly KeyObject[];
+}
+
+/** Where a scanned batch files what it splits, unless the upload says otherwise. */
+const DEFAULT_CLASSIFICATION = { category: 'DOCINT', documentType: 'NUMPAP' };
+
+/** Refusals of the attachment, as reasons of the batch report. */
+const ATTACH_REASON_LABELS: Readonly<Record<string, string>> = {
+  'unknown-demand': 'Numéro inconnu du registre',
+  'demand-not-accepting-documents': 'Demande radiée ou non active',
+  'outside-territory': 'Demande hors du territoire du guichet',
+  'category-limit-reached': 'Catégorie complète pour cette demande',
+  'corrupt-file': 'Pages illisibles',
+};
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * Scanned batches: the PDF is stored and a job queued at once; the job reads each page's QR code,
+ * splits the batch at the summary sheets (or after the certificate's first page), attaches each
+ * demand's pages as one document through the same checks as an upload, and mails the report.
+ * Running a job again is harmless: pages already attached are recognised by their SHA-256.
+ */
+@Injectable()
+export class BatchesService {
+  private readonly logger = new Logger(BatchesService.name);
+
+  constructor(
+    private readonly batches: BatchRepository,
+    private readonly files: BatchFileStore,
+    private readonly intake: FileIntake,
+    private readonly queue: BatchQueue,
+    private readonly documents: DocumentsService,
+    private readonly stored: DocumentRepository,
+    private readonly demands: DemandProjectionRepository,
+    private readonly mail: MailSender,
+    private readonly clock: Clock,
+    @Inject(BATCH_SETTINGS) private readonly settings: BatchSettings,
+  ) {}
+
+  get largestFile(): number {
+    return this.settings.maxBytes;
+  }
+
+  async submit(
+    principal: Principal,
+    fields: Readonly<Record<string, string>>,
+    file: IncomingFile,
+  ): Promise<ScannedBatch> {
+    if (!canManageDocuments(profilesOf(principal)))
+      throw new ForbiddenError('consultants do not upload documents');
+    const issues: Array<{ path: string; message: string }> = [];
+    const channel = (fields.channel ?? 'guichet') as BatchChannel;
+    if (channel !== 'guichet' && channel !== 'applicant')
+      issues.push({ path: '/channel', message: 'guichet or applicant' });
+    const notifyEmail = fields.notifyEmail?.trim().toLowerCase() || undefined;
+    if (notifyEmail !== undefined && !EMAIL.test(notifyEmail))
+      issues.push({ path: '/notifyEmail', message: 'an email address' });
+    if (channel === 'guichet' && notifyEmail === undefined)
+      issues.push({ path: '/notifyEmail', message: "required: the guichet's referent address" });
+    const category = fields.category ?? DEFAULT_CLASSIFICATION.category;
+    const documentType = fields.documentType ?? DEFAULT_CLASSIFICATION.documentType;
+    const classification = classify(this.documents.plan, category, documentType);
+    if (!classification.ok)
+      issues.push({
+        path: classification.code === 'unknown-category' ? '/category' : '/documentType',
+        message: classification.code,
+      });
+    if (issues.length > 0) throw new InvalidInputError('invalid batch', issues);
+
+    const batchId = randomUUID();
+    const received = await this.intake.receive(this.files, file, batchId, {
+      limit: this.settings.maxBytes,
+      channel: 'scanning',
+      metadata: { batchId },
+      pdfOnly: true,
+    });
+    const now = this.clock.now();
+    const scheduledFor = this.queue.startOf(now);
+    const batch: ScannedBatch = {
+      batchId,
+      channel,
+      status: 'queued',
+      principal,
+      uploadedBy: principalLabel(principal),
+      ...(notifyEmail ? { notifyEmail } : {}),
+      category,
+      documentType,
+      file: { size: received.size, sha256: received.sha256, pages: received.pages ?? 0 },
+      receivedAt: now.toISOString(),
+      scheduledFor: scheduledFor.toISOString(),
+      placed: [],
+      rejected: [],
+    };
+    try {
+      await this.batches.create(batch);
+      await this.queue.enqueue(batchId, scheduledFor, currentCorrelationId());
+      return batch;
+    } catch (error) {
+      await this.files.remove(batchId).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** A batch's status: for whoever uploaded it and the managers. */
+  async status(principal: Principal, batchId: string): Promise<ScannedBatch> {
+    const batch = await this.batches.find(batchId);
+    if (!batch) throw new NotFoundError('no such batch', { batchId });
+    const manager =
+      principal.kind === 'operator' &&
+      principal.roles.some((role) => role === 'national-admin' || role === 'territorial-manager');
+    if (batch.uploadedBy !== principalLabel(principal) && !manager)
+      throw new NotFoundError('no such batch', { batchId });
+    return batch;
+  }
+
+  /** The job gave up: the batch says so rather than staying `processing` for ever. */
+  async markFailed(batchId: string, reason: string): Promise<void> {
+    const batch = await this.batches.find(batchId);
+    if (!batch || batch.status === 'done') return;
+    await this.batches.save({ ...batch, status: 'failed', failure: reason.slice(0, 500) });
+  }
+
+  /** The job: split, attach, report, mail. */
+  async process(batchId: string): Promise<ScannedBatch> {
+    const queued = await this.batches.find(batchId);
+    if (!queued) throw new Error(`batch ${batchId} not found`);
+    if (queued.status === 'done') return queued;
+    await this.batches.save({ ...queued, status: 'processing' });
+
+    const pdf = await this.files.readAll(batchId);
+    const placed: BatchPlacement[] = [];
+    const rejected: BatchRejectionRecord[] = [];
+    const split = await this.split(queued, pdf);
+    if ('unreadable' in split) {
+      rejected.push(split.unreadable);
+      return this.finish(queued, placed, rejected);
+    }
+    rejected.push(
+      ...split.rejections.map((rejection) => ({
+        ...rejection,
+        label: BATCH_REJECTION_LABELS[rejection.reason],
+      })),
+    );
+    if (split.groups.length > 0)
+      await withSeparatedPages(pdf, this.settings.popplerTimeoutMs, async (separated) => {
+        for (const group of split.groups) {
+          const outcome = await this.attach(queued, group, await separated.extract(group.pages));
+          if ('documentId' in outcome) placed.push(outcome);
+          else rejected.push(outcome);
+        }
+      });
+    return this.finish(queued, placed, rejected);
+  }
+
+  /**
+   * The batch's pages decoded and split; a batch poppler cannot render in time (a compressed
+   * bomb, a damaged page) is rejected whole instead of failing the job again and again.
+   */
+  private async split(
+    batch: ScannedBatch,
+    pdf: Buffer,
+  ): Promise<ReturnType<typeof splitBatch> | { unreadable: BatchRejectionRecord }> {
+    try {
+      const pages = await readQrCodesFromPdf(pdf, {
+        dpi: this.settings.renderDpi,
+        timeoutMs: this.settings.popplerTimeoutMs,
+      });
+      return splitBatch(
+        pages.map((page) => this.pageCode(page.text)),
+        batch.channel,
+      );
+    } catch (error) {
+      if (!(error instanceof PdfRenderError) || error instanceof PopplerNotFoundError) throw error;
+      return {
+        unreadable: {
+          reason: 'unreadable-batch',
+          label: 'Lot illisible (rendu des pages impossible ou trop long)',
+          pages: Array.from({ length: batch.file.pages }, (_, index) => index + 1),
+          detail: error.message,
+        },
+      };
+    }
+  }
+
+  private async finish(
+    queued: ScannedBatch,
+    placed: BatchPlacement[],
+    rejected: BatchRejectionRecord[],
+  ): Promise<ScannedBatch> {
+    const batchId = queued.batchId;
+    rejected.sort((a, b) => (a.pages[0] ?? 0) - (b.pages[0] ?? 0));
+    const done: ScannedBatch = {
+      ...queued,
+      status: 'done',
+      processedAt: this.clock.now().toISOString(),
+      placed,
+      rejected,
+    };
+    const recipients = await this.recipients(done);
+    if (recipients.length > 0) {
+      await this.mail.send({
+        to: recipients.join(', '),
+        subject: `Numérisation des pièces justificatives : ${placed.length} demande(s) téléversée(s), ${rejected.length} rejet(s)`,
+        text: reportText(done),
+        ...(currentCorrelationId() ? { correlationId: currentCorrelationId() } : {}),
+      });
+    }
+    const reported: ScannedBatch = {
+      ...done,
+      ...(recipients.length > 0
+        ? { notification: { to: recipients, sentAt: this.clock.now().toISOString() } }
+        : {}),
+    };
+    await this.batches.save(reported);
+    this.logger.log({
+      msg: 'scanned batch processed',
+      batchId,
+      placed: placed.length,
+      rejected: rejected.length,
+    });
+    return reported;
+  }
+
+  /** One demand's pages as one document, through the checks of an upload. */
+  private async attach(
+    batch: ScannedBatch,
+    group: BatchGroup,
+    pieces: Buffer,
+  ): Promise<BatchPlacement | BatchRejectionRecord> {
+    const first = group.pages[0];
+    const last = group.pages[group.pages.length - 1];
+    // The same pages of the same batch are the same document: a job run again finds it.
+    const documentId = stableId(`${batch.batchId}:${group.numeroUnique}:${group.pages.join(',')}`);
+    if (await this.stored.find(documentId))
+      return {
+        numeroUnique: group.numeroUnique,
+        pages: group.pages,
+        documentId,
+        alreadyAttached: true,
+      };
+    try {
+      const document = await this.documents.upload(
+        batch.principal,
+        group.numeroUnique,
+        { category: batch.category, documentType: batch.documentType, relevance: 'NV' },
+        {
+          stream: Readable.from([pieces]),
+          filename: `lot-${batch.batchId.slice(0, 8)}-pages-${first}-${last}.pdf`,
+          declaredType: 'application/pdf',
+        },
+        documentId,
+      );
+      return {
+        numeroUnique: group.numeroUnique,
+        pages: group.pages,
+        documentId: document.documentId,
+      };
+    } catch (error) {
+      const duplicateOf = duplicateDocument(error);
+      if (duplicateOf)
+        return {
+          numeroUnique: group.numeroUnique,
+          pages: group.pages,
+          documentId: duplicateOf,
+          alreadyAttached: true,
+        };
+      const reason = refusalReason(error);
+      if (!reason) throw error;
+      return {
+        reason,
+        label: ATTACH_REASON_LABELS[reason] ?? reason,
+        pages: [group.separatorPage, ...group.pages],
+        numeroUnique: group.numeroUnique,
+        detail: (error as Error).message,
+      };
+    }
+  }
+
+  private pageCode(text: string | null): BatchPageCode {
+    if (text === null) return null;
+    const parsed = parseQrPayload(text, this.settings.qrPublicKeys);
+    if (!parsed.ok) return { kind: 'unreadable', reason: parsed.error.code };
+    const payload = parsed.payload;
+    switch (payload.kind) {
+      case 'transmittal-slip':
+        return {
+          kind: 'transmittal-slip',
+          guichetCode: payload.guichetCode,
+          demandCount: payload.demandCount,
+          pageCount: payload.pageCount,
+        };
+      case 'summary-sheet':
+        return {
+          kind: 'summary-sheet',
+          numeroUnique: payload.numeroUnique,
+          documentCount: payload.documentCount,
+          pageCount: payload.pageCount,
+        };
+      case 'registration-certificate':
+        return { kind: 'registration-certificate', numeroUnique: payload.numeroUnique };
+      default:
+        return { kind: 'unreadable', reason: `a ${payload.kind} does not separate a batch` };
+    }
+  }
+
+  /** The guichet's referent address, or (applicant channel) the applicant's own. */
+  private async recipients(batch: ScannedBatch): Promise<string[]> {
+    if (batch.notifyEmail) return [batch.notifyEmail];
+    const numeros = new Set(
+      [...batch.placed, ...batch.rejected].flatMap((item) =>
+        item.numeroUnique ? [item.numeroUnique] : [],
+      ),
+    );
+    const addresses = new Set<string>();
+    for (const numero of numeros) {
+      const email = (await this.demands.find(numero))?.contactEmail;
+      if (email) addresses.add(email);
+    }
+    return [...addresses];
+  }
+}
+
+/** A UUID-shaped id derived from a text: the same text, the same id. */
+function stableId(text: string): string {
+  const hex = createHash('sha256').update(text).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+function duplicateDocument(error: unknown): string | undefined {
+  if (!(error instanceof ConflictError)) return undefined;
+  const details = error.details as { code?: unknown; documentId?: unknown } | undefined;
+  return details?.code === 'duplicate-file' && typeof details.documentId === 'string'
+    ? details.documentId
+    : undefined;
+}
+
+/** The reason an attachment was refused by the rules, or undefined for a failure to retry. */
+function refusalReason(error: unknown): string | undefined {
+  if (error instanceof NotFoundError) return 'unknown-demand';
+  if (error instanceof ForbiddenError) return 'outside-territory';
+  if (error instanceof DomainError) {
+    const issues = (error.details as { issues?: Array<{ message?: unknown }> } | undefined)?.issues;
+    const first = issues?.[0]?.message;
+    return typeof first === 'string' ? first : error.code;
+  }
+  const body = (error as { getResponse?: () => unknown }).getResponse?.() as
+    { error?: { code?: string } } | undefined;
+  return body?.error?.code;
+}
+
+const pageList = (pages: readonly number[]) =>
+  pages.length === 1 ? `page ${pages[0]}` : `pages ${pages[0]} à ${pages[pages.length - 1]}`;
+
+/** The notification's text, in French like the register's mails. */
+export function reportText(batch: ScannedBatch): string {
+  const lines = [
+    'Bonjour,',
+    '',
+    `Le lot numérisé ${batch.batchId} (${batch.file.pages} pages) a été traité.`,
+    '',
+    `Pièces téléversées : ${batch.placed.length} demande(s)`,
+    ...batch.placed.map(
+      (placement) =>
+        `- ${placement.numeroUnique} : ${pageList(placement.pages)} (${placement.pages.length} page(s))`,
+    ),
+    '',
+    `Rejets : ${batch.rejected.length}`,
+    ...batch.rejected.map(
+      (rejection) =>
+        `- ${pageList(rejection.pages)} : ${rejection.label}${rejection.numeroUnique ? ` (${rejection.numeroUnique})` : ''}`,
+    ),
+    '',
+    'Système National d’Enregistrement de la demande de logement social',
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,100 @@
+import { Injectable } from '@nestjs/common';
+import { type AcceptedContentType, CONTENT_SNIFF_BYTES, detectContentType } from '@sne/domain';
+import { InvalidInputError } from '@sne/platform';
+import { createHash } from 'node:crypto';
+import { corruptFile, fileTooLarge, unsupportedFileType } from '../http/file-errors';
+import type { FileStore, FileUpload } from './file-store';
+import type { IncomingFile } from './multipart-upload';
+import { type PdfCheck, PdfChecker } from './pdf-check';
+
+export interface ReceivedFile {
+  readonly contentType: AcceptedContentType;
+  readonly size: number;
+  readonly sha256: string;
+  readonly pages?: number;
+}
+
+export interface IntakeOptions {
+  readonly limit: number;
+  /** Named in the 413 answer. */
+  readonly channel: string;
+  readonly metadata: Readonly<Record<string, string>>;
+  /** Scanned batches are PDFs only. */
+  readonly pdfOnly?: boolean;
+}
+
+/**
+ * Streams an uploaded file into a store: its type from the first bytes (nothing is stored for a
+ * type refused), its size against the limit, its SHA-256, and a PDF's structure checked by
+ * pdfinfo as it goes. Images are kept as sent. On any refusal what was written is removed.
+ */
+@Injectable()
+export class FileIntake {
+  constructor(private readonly pdfs: PdfChecker) {}
+
+  async receive(
+    store: FileStore,
+    file: IncomingFile,
+    fileId: string,
+    options: IntakeOptions,
+  ): Promise<ReceivedFile> {
+    const hash = createHash('sha256');
+    let size = 0;
+    let head = Buffer.alloc(0);
+    let contentType: AcceptedContentType | undefined;
+    let upload: FileUpload | undefined;
+    let pdf: PdfCheck | undefined;
+    const begin = (bytes: Buffer) => {
+      contentType = detectContentType(bytes);
+      if (!contentType || (options.pdfOnly && contentType !== 'application/pdf'))
+        throw unsupportedFileType(file.declaredType, options.pdfOnly);
+      upload = store.open(fileId, fileId, { ...options.metadata, contentType });
+      if (contentType === 'application/pdf') pdf = this.pdfs.start();
+    };
+    const put = async (bytes: Buffer) => {
+      pdf?.write(bytes);
+      await upload!.write(bytes);
+    };
+    try {
+      for await (const chunk of file.stream.iterator({ destroyOnReturn: false })) {
+        const bytes = chunk as Buffer;
+        size += bytes.length;
+        if (size > options.limit) throw fileTooLarge(options.limit, options.channel);
+        hash.update(bytes);
+        if (contentType) {
+          await put(bytes);
+          continue;
+        }
+        head = Buffer.concat([head, bytes]);
+        if (head.length < CONTENT_SNIFF_BYTES) continue;
+        begin(head);
+        await put(head);
+      }
+      if (size === 0)
+        throw new InvalidInputError('the file is empty', [
+          { path: '/file', message: 'empty-file' },
+        ]);
+      if (!contentType) {
+        begin(head);
+        await put(head);
+      }
+      let pages: number | undefined;
+      if (pdf) {
+        const verdict = await pdf.verdict();
+        if (!verdict.ok) throw corruptFile(verdict.reason);
+        pages = verdict.pages;
+      }
+      await upload!.finish();
+      return {
+        contentType: contentType!,
+        size,
+        sha256: hash.digest('hex'),
+        ...(pages !== undefined ? { pages } : {}),
+      };
+    } catch (error) {
+      pdf?.cancel();
+      await upload?.abort().catch(() => undefined);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,5 @@
+export * from './classification-plan';
+export * from './document-access';
+export * from './document-journal';
+export * from './file-content';
+export * from './batch-split';
