@@ -1322,11 +1322,18 @@ describe('document-ingestion: supporting documents', () => {
       const [mail] = await smtp.waitForMessages(1, { filter: { to: referent }, timeoutMs: 20_000 });
       expect(mail.subject).toContain('0 demande(s) téléversée(s), 1 rejet(s)');
 
-      // As a single document it is only stored, never rendered: pdfinfo reads its structure alone.
+      // As a single document it is refused at once: its pages do not render in the probe's time.
       const numero = await aDemand();
+      const before = await storedFiles();
       const started = Date.now();
-      expect((await upload(numero, { bytes: bomb })).status).toBe(201);
-      expect(Date.now() - started).toBeLessThan(5_000);
+      const refused = await upload(numero, { bytes: bomb });
+      expect(refused.status).toBe(422);
+      expect(refused.body.error).toMatchObject({
+        code: 'compressed-content-too-large',
+        details: { reason: expect.stringContaining('rendering took more than') },
+      });
+      expect(Date.now() - started).toBeLessThan(15_000);
+      expect(await storedFiles()).toEqual(before);
     });
 
     it('refuses at once a batch that is not a PDF, or without a referent address', async () => {

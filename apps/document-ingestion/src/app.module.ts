@@ -72,7 +72,12 @@ export class AppModule {
         { provide: DOCUMENT_SETTINGS, useValue: settings },
         {
           provide: PDF_CHECK_SETTINGS,
-          useValue: { pdfinfoPath: config.PDFINFO_PATH, timeoutMs: config.PDFINFO_TIMEOUT_MS },
+          useValue: {
+            pdfinfoPath: config.PDFINFO_PATH,
+            timeoutMs: config.PDFINFO_TIMEOUT_MS,
+            pdftoppmPath: config.PDFTOPPM_PATH,
+            renderProbeTimeoutMs: config.RENDER_PROBE_TIMEOUT_MS,
+          },
         },
         { provide: OUTBOX_SWEEP_MS, useValue: config.OUTBOX_SWEEP_MS },
         { provide: PURGE_SWEEP_MS, useValue: config.PURGE_SWEEP_MS },

@@ -68,6 +68,11 @@ export const documentIngestionEnv = {
     desc: 'Time each poppler call on a scanned batch gets',
   }),
   PDFINFO_PATH: str({ default: 'pdfinfo', desc: "poppler's pdfinfo, which checks PDF structure" }),
+  PDFTOPPM_PATH: str({ default: 'pdftoppm', desc: "poppler's pdftoppm, which renders pages" }),
+  RENDER_PROBE_TIMEOUT_MS: num({
+    default: 5_000,
+    desc: "Time an uploaded document's pages get to render at 4 dpi; longer is refused as a compressed bomb",
+  }),
   PDFINFO_TIMEOUT_MS: num({
     default: 10_000,
     desc: 'Time pdfinfo gets to read an uploaded PDF; longer counts as unreadable',

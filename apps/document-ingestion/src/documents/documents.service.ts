@@ -15,6 +15,7 @@ import {
   type Classification,
   type ClassificationPlan,
   classify,
+  DEFAULT_INFLATION_LIMITS,
   documentAccess,
   type DocumentProfile,
   findCategory,
@@ -176,6 +177,7 @@ export class DocumentsService {
       limit,
       channel: input.channel,
       metadata: { numeroUnique, documentId },
+      inflationLimits: DEFAULT_INFLATION_LIMITS,
     });
     const releases: Array<() => Promise<void>> = [() => this.files.remove(documentId)];
     try {

@@ -1,8 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import { type AcceptedContentType, CONTENT_SNIFF_BYTES, detectContentType } from '@sne/domain';
+import {
+  type AcceptedContentType,
+  checkPdfInflation,
+  CONTENT_SNIFF_BYTES,
+  detectContentType,
+  type InflationLimits,
+} from '@sne/domain';
 import { InvalidInputError } from '@sne/platform';
 import { createHash } from 'node:crypto';
-import { corruptFile, fileTooLarge, unsupportedFileType } from '../http/file-errors';
+import {
+  compressedBomb,
+  corruptFile,
+  fileTooLarge,
+  unsupportedFileType,
+} from '../http/file-errors';
 import type { FileStore, FileUpload } from './file-store';
 import type { IncomingFile } from './multipart-upload';
 import { type PdfCheck, PdfChecker } from './pdf-check';
@@ -21,6 +32,12 @@ export interface IntakeOptions {
   readonly metadata: Readonly<Record<string, string>>;
   /** Scanned batches are PDFs only. */
   readonly pdfOnly?: boolean;
+  /**
+   * Refuse a PDF whose compressed content inflates past these (a compressed bomb). Scanned
+   * batches go without: their rendering has its own time limit, and 200 pages of scans inflate
+   * legitimately to gigabytes.
+   */
+  readonly inflationLimits?: InflationLimits;
 }
 
 /**
@@ -44,6 +61,8 @@ export class FileIntake {
     let contentType: AcceptedContentType | undefined;
     let upload: FileUpload | undefined;
     let pdf: PdfCheck | undefined;
+    // Kept for the inflation check: an upload is at most the channel's limit (18 MB).
+    const pdfChunks: Buffer[] = [];
     const begin = (bytes: Buffer) => {
       contentType = detectContentType(bytes);
       if (!contentType || (options.pdfOnly && contentType !== 'application/pdf'))
@@ -53,6 +72,7 @@ export class FileIntake {
     };
     const put = async (bytes: Buffer) => {
       pdf?.write(bytes);
+      if (pdf && options.inflationLimits) pdfChunks.push(bytes);
       await upload!.write(bytes);
     };
     try {
@@ -83,6 +103,15 @@ export class FileIntake {
         const verdict = await pdf.verdict();
         if (!verdict.ok) throw corruptFile(verdict.reason);
         pages = verdict.pages;
+        if (options.inflationLimits) {
+          const bytes = Buffer.concat(pdfChunks);
+          const inflation = await checkPdfInflation(bytes, options.inflationLimits);
+          if (!inflation.ok) throw compressedBomb(inflation.reason);
+          if (inflation.suspicious) {
+            const rendering = await this.pdfs.probeRendering(bytes);
+            if (!rendering.ok) throw compressedBomb(rendering.reason);
+          }
+        }
       }
       await upload!.finish();
       return {

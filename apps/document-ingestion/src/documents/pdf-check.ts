@@ -1,11 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export const PDF_CHECK_SETTINGS = Symbol('PDF_CHECK_SETTINGS');
 
 export interface PdfCheckSettings {
   readonly pdfinfoPath: string;
   readonly timeoutMs: number;
+  readonly pdftoppmPath: string;
+  /** Time a document's pages get to render at a tiny resolution; longer is a compressed bomb. */
+  readonly renderProbeTimeoutMs: number;
 }
 
 export type PdfVerdict = { ok: true; pages: number } | { ok: false; reason: string };
@@ -28,6 +34,10 @@ export interface PdfCheck {
 @Injectable()
 export class PdfChecker {
   constructor(@Inject(PDF_CHECK_SETTINGS) private readonly settings: PdfCheckSettings) {}
+
+  probeRendering(pdf: Buffer): Promise<PdfVerdict | { ok: true }> {
+    return probeRendering(pdf, this.settings);
+  }
 
   start(): PdfCheck {
     const child = spawn(this.settings.pdfinfoPath, ['fd://0'], {
@@ -71,6 +81,44 @@ export class PdfChecker {
         exited.catch(() => undefined);
       },
     };
+  }
+}
+
+/**
+ * Renders every page at 4 dpi within a time limit. Drawing a page decodes all its content and
+ * images whatever the resolution, so this costs a few milliseconds a page for a real document
+ * and runs out of time for content that inflates to gigabytes, however it is built (one huge
+ * stream, or a small one drawn a thousand times). Lives with `PdfChecker` for its settings.
+ */
+export async function probeRendering(
+  pdf: Buffer,
+  settings: Pick<PdfCheckSettings, 'pdftoppmPath' | 'renderProbeTimeoutMs'>,
+): Promise<PdfVerdict | { ok: true }> {
+  const directory = await mkdtemp(join(tmpdir(), 'sne-render-probe-'));
+  try {
+    const input = join(directory, 'document.pdf');
+    await writeFile(input, pdf);
+    return await new Promise((resolve, reject) => {
+      execFile(
+        settings.pdftoppmPath,
+        ['-r', '4', '-gray', input, join(directory, 'page')],
+        { timeout: settings.renderProbeTimeoutMs, killSignal: 'SIGKILL' },
+        (error) => {
+          if (!error) resolve({ ok: true });
+          else if ((error as { killed?: boolean }).killed)
+            resolve({
+              ok: false,
+              reason: `rendering took more than ${settings.renderProbeTimeoutMs} ms`,
+            });
+          else if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+            reject(new Error(`pdftoppm could not run: ${error.message}`));
+          // pdfinfo already accepted the structure: a page poppler cannot draw is left as it is.
+          else resolve({ ok: true });
+        },
+      );
+    });
+  } finally {
+    await rm(directory, { recursive: true, force: true });
   }
 }
 

@@ -55,3 +55,11 @@ export const corruptFile = (reason: string) =>
     'the PDF cannot be read: it is damaged, truncated or protected',
     { reason },
   );
+
+export const compressedBomb = (reason: string) =>
+  new FileRefusedError(
+    HttpStatus.UNPROCESSABLE_ENTITY,
+    'compressed-content-too-large',
+    'the PDF holds compressed content that inflates far beyond any document (a compressed bomb)',
+    { reason },
+  );

@@ -3,3 +3,4 @@ export * from './document-access';
 export * from './document-journal';
 export * from './file-content';
 export * from './batch-split';
+export * from './pdf-inflation';
