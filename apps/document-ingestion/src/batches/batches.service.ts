@@ -302,6 +302,8 @@ export class BatchesService {
           declaredType: 'application/pdf',
         },
         documentId,
+        // Its pages were rendered within the time limit to read the codes: no bomb in them.
+        { rendered: true },
       );
       return {
         numeroUnique: group.numeroUnique,

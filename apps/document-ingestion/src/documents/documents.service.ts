@@ -131,9 +131,18 @@ export class DocumentsService {
     fields: Readonly<Record<string, string>>,
     file: IncomingFile,
     documentId: string = randomUUID(),
+    /** Pages already rendered within a time limit (a scanned batch's): no bomb check. */
+    options: { rendered?: boolean } = {},
   ): Promise<SupportingDocument> {
     try {
-      const document = await this.receive(principal, numeroUnique, fields, file, documentId);
+      const document = await this.receive(
+        principal,
+        numeroUnique,
+        fields,
+        file,
+        documentId,
+        options.rendered === true,
+      );
       this.uploads.inc({ outcome: 'stored' });
       return document;
     } catch (error) {
@@ -152,6 +161,7 @@ export class DocumentsService {
     fields: Readonly<Record<string, string>>,
     file: IncomingFile,
     documentId: string,
+    rendered: boolean,
   ): Promise<SupportingDocument> {
     refuseConsultants(principal);
     const input = this.uploadInput(
@@ -177,7 +187,7 @@ export class DocumentsService {
       limit,
       channel: input.channel,
       metadata: { numeroUnique, documentId },
-      inflationLimits: DEFAULT_INFLATION_LIMITS,
+      ...(rendered ? {} : { inflationLimits: DEFAULT_INFLATION_LIMITS }),
     });
     const releases: Array<() => Promise<void>> = [() => this.files.remove(documentId)];
     try {

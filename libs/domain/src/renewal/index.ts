@@ -10,3 +10,4 @@ export {
 export * from './renewal-settings';
 export * from './renewal-calendar';
 export * from './notice-texts';
+export * from './renewal-texts';

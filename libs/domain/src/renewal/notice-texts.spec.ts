@@ -98,3 +98,22 @@ describe(formatFrenchLongDate.name, () => {
     expect(formatFrenchLongDate('2016-12-09')).toBe('9 décembre 2016');
   });
 });
+
+describe('texts from the settings', () => {
+  it('fills the templates the deployment gave', () => {
+    const settings = resolveRenewalSettings({
+      texts: {
+        sms: 'SNE : renouvelez la demande {numeroUnique} sur {portalAddress}.',
+        plainLetter: { title: 'Objet : votre demande', lines: ['Avant le {anniversary}.'] },
+      },
+    });
+    expect(renewalSmsText({ numeroUnique }, settings)).toBe(
+      `SNE : renouvelez la demande ${numeroUnique} sur www.demande-logement-social.gouv.fr.`,
+    );
+    expect(renewalLetter('plain-letter', { numeroUnique, cycle: '2016-05-26' }, settings)).toEqual({
+      kind: 'plain-letter',
+      title: 'Objet : votre demande',
+      lines: ['Avant le 26 mai 2016.'],
+    });
+  });
+});

@@ -2,73 +2,7 @@ import { parseIsoDate } from '../dates';
 import { nonRenewalRadiationDate } from './anniversary';
 import { DEFAULT_RENEWAL_SETTINGS, RenewalSettings } from './renewal-settings';
 
-/**
- * The words of the renewal notices. Templates are plain strings with `{placeholder}`s: a dozen
- * fixed texts do not need a template engine, and HTML gets every value escaped.
- */
-
-/**
- * The SMS of the seeds (SNE presentation, 2016), with the portal address as a setting. The seed
- * writes «No: xx {numeroUnique}»: "xx" is the seeds' mark for a field to fill (their summary sheet
- * reads "Numéro usuel : xxxxxxxxxx", "xx/xx/xxxx"), so the number takes its place.
- */
-export const RENEWAL_SMS_TEMPLATE =
-  'Votre demande de logement social No: {numeroUnique} doit être renouvelée. Allez sur {portalAddress} ou à votre guichet habituel.';
-
-const EMAIL_SUBJECT = 'Renouvelez votre demande de logement social n° {numeroUnique}';
-
-const EMAIL_TEXT = [
-  'Madame, Monsieur,',
-  '',
-  'Votre demande de logement social n° {numeroUnique} doit être renouvelée avant le {anniversary}.',
-  '',
-  'Renouvelez-la sur {portalUrl} ou à votre guichet habituel. Sans renouvellement, votre demande sera radiée et vous perdrez son ancienneté.',
-  '',
-  'Ce message est envoyé automatiquement, merci de ne pas y répondre.',
-].join('\n');
-
-const EMAIL_HTML = `<!doctype html>
-<html lang="fr">
-<head><meta charset="utf-8"><title>${EMAIL_SUBJECT}</title></head>
-<body>
-<p>Madame, Monsieur,</p>
-<p>Votre demande de logement social n°&nbsp;<strong>{numeroUnique}</strong> doit être renouvelée avant le <strong>{anniversary}</strong>.</p>
-<p>Renouvelez-la sur <a href="{portalUrl}">{portalAddress}</a> ou à votre guichet habituel. Sans renouvellement, votre demande sera radiée et vous perdrez son ancienneté.</p>
-<p>Ce message est envoyé automatiquement, merci de ne pas y répondre.</p>
-</body>
-</html>
-`;
-
-const LETTER_OPENING = ['Numéro unique : {numeroUnique}', '', 'Madame, Monsieur,', ''];
-
-const LETTER_CLOSING = [
-  '',
-  'Vous pouvez renouveler votre demande sur {portalAddress} ou auprès de votre guichet habituel, muni de ce courrier.',
-  '',
-  "Veuillez agréer, Madame, Monsieur, l'expression de nos salutations distinguées.",
-];
-
-const PLAIN_LETTER = {
-  title: 'Objet : renouvellement de votre demande de logement social',
-  lines: [
-    ...LETTER_OPENING,
-    'Votre demande de logement social n° {numeroUnique} arrive à échéance le {anniversary}. Pour la conserver, vous devez la renouveler avant cette date.',
-    '',
-    'Sans renouvellement, votre demande sera radiée et vous perdrez son ancienneté.',
-    ...LETTER_CLOSING,
-  ],
-};
-
-const REGISTERED_LETTER = {
-  title: 'Objet : dernier rappel avant radiation de votre demande de logement social',
-  lines: [
-    ...LETTER_OPENING,
-    "Votre demande de logement social n° {numeroUnique}, qui arrive à échéance le {anniversary}, n'a pas encore été renouvelée.",
-    '',
-    "Si elle ne l'est pas, elle sera radiée pour non-renouvellement le {radiationDate} et vous perdrez son ancienneté.",
-    ...LETTER_CLOSING,
-  ],
-};
+/** The renewal notices' words, filled from the `texts` setting (`./renewal-texts`). */
 
 export interface RenewalNoticeTextInput {
   readonly numeroUnique: string;
@@ -93,7 +27,7 @@ export function renewalSmsText(
   input: Pick<RenewalNoticeTextInput, 'numeroUnique'>,
   settings: RenewalSettings = DEFAULT_RENEWAL_SETTINGS,
 ): string {
-  return fill(RENEWAL_SMS_TEMPLATE, {
+  return fill(settings.texts.sms, {
     numeroUnique: input.numeroUnique,
     portalAddress: settings.portalAddress,
   });
@@ -110,9 +44,9 @@ export function renewalEmail(
     portalUrl: settings.portalUrl,
   };
   return {
-    subject: fill(EMAIL_SUBJECT, values),
-    text: fill(EMAIL_TEXT, values),
-    html: fill(EMAIL_HTML, values, escapeHtml),
+    subject: fill(settings.texts.emailSubject, values),
+    text: fill(settings.texts.emailText, values),
+    html: fill(settings.texts.emailHtml, values, escapeHtml),
   };
 }
 
@@ -121,7 +55,8 @@ export function renewalLetter(
   input: RenewalNoticeTextInput,
   settings: RenewalSettings = DEFAULT_RENEWAL_SETTINGS,
 ): RenewalLetter {
-  const template = kind === 'plain-letter' ? PLAIN_LETTER : REGISTERED_LETTER;
+  const template =
+    kind === 'plain-letter' ? settings.texts.plainLetter : settings.texts.registeredLetter;
   const values = {
     numeroUnique: input.numeroUnique,
     anniversary: formatFrenchLongDate(input.cycle),

@@ -4,6 +4,7 @@ import {
   renewalSettingsIssues,
   resolveRenewalSettings,
 } from './renewal-settings';
+import { DEFAULT_RENEWAL_TEXTS } from './renewal-texts';
 
 describe(resolveRenewalSettings.name, () => {
   it("defaults to the seeds' calendar and channels", () => {
@@ -20,6 +21,7 @@ describe(resolveRenewalSettings.name, () => {
       portalUrl: 'https://www.demande-logement-social.gouv.fr',
       quietHours: { start: '20:00', end: '08:00' },
       timeZone: 'Europe/Paris',
+      texts: DEFAULT_RENEWAL_TEXTS,
     });
   });
 
@@ -115,5 +117,36 @@ describe(renewalSettingsIssues.name, () => {
   it('refuses overrides that are not an object', () => {
     expect(renewalSettingsIssues(null)).toEqual([{ path: '', message: 'must be an object' }]);
     expect(renewalSettingsIssues([])).toEqual([{ path: '', message: 'must be an object' }]);
+  });
+});
+
+describe('the texts setting', () => {
+  it('replaces one template and keeps the others', () => {
+    const settings = resolveRenewalSettings({
+      texts: { sms: 'Demande {numeroUnique} a renouveler sur {portalAddress}.' },
+    });
+    expect(settings.texts.sms).toBe('Demande {numeroUnique} a renouveler sur {portalAddress}.');
+    expect(settings.texts.emailSubject).toBe(DEFAULT_RENEWAL_TEXTS.emailSubject);
+  });
+
+  it('refuses a placeholder the template is not filled with, an empty text, a malformed letter', () => {
+    expect(
+      renewalSettingsIssues({
+        texts: {
+          sms: 'Avant le {anniversary} : {numeroUnique}',
+          emailText: ' ',
+          registeredLetter: { title: 'Objet', lines: 'une seule ligne' },
+          postcard: 'x',
+        },
+      }),
+    ).toEqual([
+      { path: 'texts.postcard', message: 'is not a renewal setting' },
+      {
+        path: 'texts.sms',
+        message: 'uses {anniversary}: only {numeroUnique}, {portalAddress} are filled',
+      },
+      { path: 'texts.emailText', message: 'must be a non-empty text' },
+      { path: 'texts.registeredLetter', message: 'must be { title: text, lines: [text…] }' },
+    ]);
   });
 });

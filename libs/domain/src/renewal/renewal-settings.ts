@@ -1,5 +1,11 @@
 import { ANNIVERSARY_BASES, DEFAULT_ANNIVERSARY_RULES, type AnniversaryRules } from './anniversary';
 import {
+  DEFAULT_RENEWAL_TEXTS,
+  placeholdersOf,
+  type RenewalTexts,
+  TEXT_PLACEHOLDERS,
+} from './renewal-texts';
+import {
   DEFAULT_QUIET_HOURS,
   isTimeOfDay,
   isTimeZone,
@@ -43,6 +49,8 @@ export interface RenewalSettings extends AnniversaryRules {
   readonly quietHours: QuietHours;
   /** The zone "today" and quiet hours are read in. */
   readonly timeZone: string;
+  /** The words of the SMS, the email and the letters (`./renewal-texts`). */
+  readonly texts: RenewalTexts;
 }
 
 export const DEFAULT_RENEWAL_SETTINGS: RenewalSettings = Object.freeze({
@@ -55,6 +63,7 @@ export const DEFAULT_RENEWAL_SETTINGS: RenewalSettings = Object.freeze({
   portalUrl: 'https://www.demande-logement-social.gouv.fr',
   quietHours: DEFAULT_QUIET_HOURS,
   timeZone: PARIS_TIME_ZONE,
+  texts: DEFAULT_RENEWAL_TEXTS,
 });
 
 export type RenewalSettingsOverrides = {
@@ -87,7 +96,7 @@ const MONTH_RANGES = {
   reactivationWindowMonths: [0, 24],
 } as const;
 
-const NESTED = ['channels', 'quietHours'] as const;
+const NESTED = ['channels', 'quietHours', 'texts'] as const;
 
 /** Every problem of a set of overrides at once, so configuration fails with the whole list. */
 export function renewalSettingsIssues(overrides: unknown): RenewalSettingsIssue[] {
@@ -183,8 +192,43 @@ function merge(overrides: unknown): { settings: RenewalSettings; issues: Renewal
     }
   }
   if (!isTimeZone(settings.timeZone)) issue('timeZone', 'must be an IANA time zone');
+  if (isRecord(settings.texts)) {
+    for (const [name, allowed] of Object.entries(TEXT_PLACEHOLDERS)) {
+      const template = (settings.texts as unknown as Record<string, unknown>)[name];
+      const strings = textsOf(template);
+      if (strings === undefined) {
+        issue(
+          `texts.${name}`,
+          name.endsWith('Letter')
+            ? 'must be { title: text, lines: [text…] }'
+            : 'must be a non-empty text',
+        );
+        continue;
+      }
+      const unknown = strings.flatMap(placeholdersOf).filter((used) => !allowed.includes(used));
+      if (unknown.length > 0) {
+        issue(
+          `texts.${name}`,
+          `uses {${[...new Set(unknown)].join('}, {')}}: only {${allowed.join('}, {')}} are filled`,
+        );
+      }
+    }
+  }
 
   return { settings: deepFreeze(settings), issues };
+}
+
+/** The texts of a template (a string, or a letter's title and lines), or undefined if malformed. */
+function textsOf(template: unknown): string[] | undefined {
+  if (typeof template === 'string') return template.trim().length > 0 ? [template] : undefined;
+  if (!isRecord(template)) return undefined;
+  const { title, lines } = template;
+  if (typeof title !== 'string' || title.trim().length === 0 || !Array.isArray(lines)) {
+    return undefined;
+  }
+  return lines.every((line) => typeof line === 'string')
+    ? [title, ...(lines)]
+    : undefined;
 }
 
 function isHttpUrl(value: unknown): boolean {
