@@ -226,9 +226,7 @@ function textsOf(template: unknown): string[] | undefined {
   if (typeof title !== 'string' || title.trim().length === 0 || !Array.isArray(lines)) {
     return undefined;
   }
-  return lines.every((line) => typeof line === 'string')
-    ? [title, ...(lines)]
-    : undefined;
+  return lines.every((line) => typeof line === 'string') ? [title, ...lines] : undefined;
 }
 
 function isHttpUrl(value: unknown): boolean {
