@@ -35,12 +35,19 @@ const APPS: Array<{ name: string; module: (env: Env) => DynamicModule; dependenc
   {
     name: 'renewal-notices',
     module: (env) => renewalNotices.AppModule.forRoot(loadRenewalNoticesConfig(env)),
-    dependencies: ['kafka', 'mongodb', 'redis', 'smpp', 'smtp'],
+    dependencies: [
+      'consumer:sne.renewal-notices.calendars',
+      'kafka',
+      'mongodb',
+      'redis',
+      'smpp',
+      'smtp',
+    ],
   },
   {
     name: 'document-ingestion',
     module: (env) => documentIngestion.AppModule.forRoot(loadDocumentIngestionConfig(env)),
-    dependencies: ['kafka', 'mongodb', 'redis', 'smtp'],
+    dependencies: ['consumer:sne.document-ingestion.demands', 'kafka', 'mongodb', 'redis', 'smtp'],
   },
   {
     name: 'console',

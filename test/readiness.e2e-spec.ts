@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { appEnv, isolate, PrivateRedis, waitFor } from '@sne/testing';
+import { appEnv, isolate, PrivateRedis, TestKafka, waitFor } from '@sne/testing';
 import { AppModule } from '../apps/renewal-notices/src/app.module';
 import { loadRenewalNoticesConfig } from '../apps/renewal-notices/src/config';
 
@@ -12,6 +12,7 @@ interface ReadinessBody {
 
 describe('readiness', () => {
   const isolation = isolate('readiness');
+  const kafka = new TestKafka(isolation.topicPrefix);
   let redis: PrivateRedis;
   let app: INestApplication;
   let baseUrl: string;
@@ -22,6 +23,8 @@ describe('readiness', () => {
   };
 
   beforeAll(async () => {
+    // Its calendar consumer is ready once subscribed, which needs the topics.
+    await kafka.createPlatformTopics();
     redis = await PrivateRedis.start();
     const config = loadRenewalNoticesConfig(appEnv(isolation, { REDIS_URL: redis.url }));
     app = await NestFactory.create(AppModule.forRoot(config), { logger: false });
@@ -32,6 +35,7 @@ describe('readiness', () => {
   afterAll(async () => {
     await app?.close();
     await redis?.stop();
+    await kafka.cleanup();
   });
 
   it('reports every dependency of renewal-notices up', async () => {
@@ -41,6 +45,7 @@ describe('readiness', () => {
     });
     expect(status).toBe(200);
     expect(Object.keys(body.info ?? {}).sort()).toEqual([
+      'consumer:sne.renewal-notices.calendars',
       'kafka',
       'mongodb',
       'redis',

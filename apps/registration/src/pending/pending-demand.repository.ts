@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { DemandInput, DraftDemandInput } from '@sne/domain';
-import { MONGO_CONNECTION } from '@sne/persistence';
+import { isDuplicateKeyError, MONGO_CONNECTION } from '@sne/persistence';
 import { StaleVersionError } from '@sne/platform';
 import { type Connection, type Model, Schema } from 'mongoose';
 
@@ -30,15 +30,27 @@ interface PendingDocument extends Omit<PendingDemand, 'id'> {
   _id: string;
 }
 
+interface ChangeDocument {
+  /** `<id>:<version>`: inserting it is what takes the version (ADR 0003). */
+  _id: string;
+  set: Record<string, unknown>;
+  unset: string[];
+  at: string;
+}
+
 const toPending = ({ _id, ...rest }: PendingDocument): PendingDemand => ({ id: _id, ...rest });
+const changeId = (id: string, version: number) => `${id}:${version}`;
 
 /**
- * Drafts and portal demands, one document each: every change is one conditional update on
- * `_id` and version, so a stale writer gets 409 and nothing else is touched (ADR 0007).
+ * Drafts and portal demands, one document each. A change takes its version by inserting
+ * `pending_changes` `<id>:<version>` (unique, so of two writers of one version exactly one wins:
+ * a conditional update is not atomic on FerretDB, ADR 0003), then applies it. A reader that finds
+ * the next version's change not applied yet (a crash between the two writes) applies it.
  */
 @Injectable()
 export class PendingDemandRepository implements OnModuleInit {
   private readonly pending: Model<PendingDocument>;
+  private readonly changes: Model<ChangeDocument>;
 
   constructor(@Inject(MONGO_CONNECTION) connection: Connection) {
     this.pending = connection.model<PendingDocument>(
@@ -61,10 +73,18 @@ export class PendingDemandRepository implements OnModuleInit {
       ),
       'pending_demands',
     );
+    this.changes = connection.model<ChangeDocument>(
+      'PendingDemandChange',
+      new Schema<ChangeDocument>(
+        { _id: String, set: Schema.Types.Mixed, unset: [String], at: String },
+        { versionKey: false, minimize: false },
+      ),
+      'pending_changes',
+    );
   }
 
   async onModuleInit(): Promise<void> {
-    await this.pending.init();
+    await Promise.all([this.pending.init(), this.changes.init()]);
   }
 
   async create(demand: PendingDemand): Promise<void> {
@@ -74,7 +94,11 @@ export class PendingDemandRepository implements OnModuleInit {
 
   async find(id: string): Promise<PendingDemand | undefined> {
     const found = await this.pending.findById(id).lean<PendingDocument>();
-    return found ? toPending(found) : undefined;
+    if (!found) return undefined;
+    const unapplied = await this.changes
+      .findById(changeId(id, found.version + 1))
+      .lean<ChangeDocument>();
+    return toPending(unapplied ? await this.apply(id, found.version, unapplied) : found);
   }
 
   /**
@@ -87,22 +111,41 @@ export class PendingDemandRepository implements OnModuleInit {
     fields: Partial<Omit<PendingDemand, 'id' | 'version'>>,
     unset: ReadonlyArray<'department' | 'email'> = [],
   ): Promise<PendingDemand> {
-    const updated = await this.pending
-      .findOneAndUpdate(
-        { _id: id, version: expectedVersion },
-        {
-          $set: { ...fields, version: expectedVersion + 1 },
-          ...(unset.length > 0 ? { $unset: Object.fromEntries(unset.map((f) => [f, ''])) } : {}),
-        },
-        { new: true },
-      )
-      .lean<PendingDocument>();
-    if (!updated) {
+    const change: ChangeDocument = {
+      _id: changeId(id, expectedVersion + 1),
+      set: { ...fields },
+      unset: [...unset],
+      at: new Date().toISOString(),
+    };
+    try {
+      await this.changes.insertMany([change], { lean: true });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
       const current = await this.find(id);
       throw new StaleVersionError('the demand was changed since it was read', {
         currentVersion: current?.version,
       });
     }
-    return toPending(updated);
+    return toPending(await this.apply(id, expectedVersion, change));
+  }
+
+  /** Applies the change that took `version + 1`; a second application finds it done. */
+  private async apply(
+    id: string,
+    version: number,
+    change: Pick<ChangeDocument, 'set' | 'unset'>,
+  ): Promise<PendingDocument> {
+    await this.pending.updateOne(
+      { _id: id, version },
+      {
+        $set: { ...change.set, version: version + 1 },
+        ...(change.unset.length > 0
+          ? { $unset: Object.fromEntries(change.unset.map((field) => [field, ''])) }
+          : {}),
+      },
+    );
+    const applied = await this.pending.findById(id).lean<PendingDocument>();
+    if (!applied) throw new StaleVersionError('the demand is gone', {});
+    return applied;
   }
 }
