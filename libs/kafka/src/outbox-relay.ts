@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { CloudEvent } from '@sne/contracts';
 import type { MetricsService } from '@sne/platform';
 import type { EventPublisher } from './event-publisher';
@@ -11,18 +11,20 @@ export interface OutboxEntry {
   readonly event: CloudEvent;
 }
 
-/** Where the entries are kept, beside the state they changed (ADR 0007). */
-export interface OutboxStore<E extends OutboxEntry> {
-  unpublished(limit: number): Promise<E[]>;
+/** Where the changes are kept with their events, beside the state they changed (ADR 0007). */
+export interface OutboxStore<R> {
+  unpublished(limit: number): Promise<R[]>;
   isPublished(aggregateId: string, version: number): Promise<boolean>;
   markPublished(aggregateId: string, version: number): Promise<void>;
 }
 
-export interface OutboxRelaySettings {
+export interface OutboxRelaySettings<R> {
   /** Names the relay in logs and metrics: `demand`, `document`. */
   readonly name: string;
   readonly topic: string;
   readonly sweepMs: number;
+  /** The aggregate, version and event of a stored change. */
+  readonly entryOf: (change: R) => OutboxEntry;
 }
 
 /** Unref'd: a relay waiting for Kafka does not keep a stopping process alive. */
@@ -35,9 +37,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).u
  * goes on answering, nothing is lost. An entry may be published twice (a crash between the
  * publication and its mark): consumers deduplicate by event id.
  */
-export class OutboxRelay<E extends OutboxEntry> {
+export class OutboxRelay<R> implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger: Logger;
-  private readonly queue: E[] = [];
+  private readonly queue: OutboxEntry[] = [];
   private readonly queued = new Set<string>();
   private draining: Promise<void> | undefined;
   private stopped = false;
@@ -46,8 +48,8 @@ export class OutboxRelay<E extends OutboxEntry> {
   private readonly pending;
 
   constructor(
-    private readonly settings: OutboxRelaySettings,
-    private readonly store: OutboxStore<E>,
+    private readonly settings: OutboxRelaySettings<R>,
+    private readonly store: OutboxStore<R>,
     private readonly publisher: EventPublisher,
     metrics: MetricsService,
   ) {
@@ -60,20 +62,24 @@ export class OutboxRelay<E extends OutboxEntry> {
     ]);
   }
 
-  start(): void {
+  onApplicationBootstrap(): void {
     void this.sweep();
     this.timer = setInterval(() => void this.sweep(), this.settings.sweepMs);
     this.timer.unref();
   }
 
-  async stop(): Promise<void> {
+  async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
     await this.draining;
   }
 
-  /** Hands over an entry just saved. */
-  enqueue(entry: E): void {
+  /** Hands over a change just saved. */
+  enqueue(change: R): void {
+    this.enqueueEntry(this.settings.entryOf(change));
+  }
+
+  private enqueueEntry(entry: OutboxEntry): void {
     const key = `${entry.aggregateId}:${entry.version}`;
     if (this.queued.has(key)) return;
     this.queued.add(key);
@@ -84,7 +90,7 @@ export class OutboxRelay<E extends OutboxEntry> {
     });
   }
 
-  private done(entry: E): void {
+  private done(entry: OutboxEntry): void {
     this.queue.shift();
     this.queued.delete(`${entry.aggregateId}:${entry.version}`);
     this.pending.set({ outbox: this.settings.name }, this.queue.length);
@@ -92,7 +98,7 @@ export class OutboxRelay<E extends OutboxEntry> {
 
   private async sweep(): Promise<void> {
     try {
-      for (const entry of await this.store.unpublished(1_000)) this.enqueue(entry);
+      for (const change of await this.store.unpublished(1_000)) this.enqueue(change);
     } catch (error) {
       this.logger.warn({ msg: 'outbox sweep failed', reason: (error as Error).message });
     }
