@@ -5,7 +5,7 @@ import {
   type Principal,
   Roles,
 } from '@sne/auth';
-import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   currentCycle,
@@ -15,7 +15,6 @@ import {
   type RenewalSettings,
 } from '@sne/domain';
 import { Clock, NotFoundError } from '@sne/platform';
-import { Inject } from '@nestjs/common';
 import { CalendarRepository } from '../calendar/calendar.repository';
 import { RENEWAL_SETTINGS } from '../renewal-settings';
 import { DueScanner, type ScanReport } from '../scan/due-scanner';
