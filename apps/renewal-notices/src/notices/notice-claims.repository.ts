@@ -49,6 +49,9 @@ interface SmsMessageDocument extends SmsSegment {
   _id: string;
 }
 
+/** The radiation is a command the registration app decides on, re-sent per version: no claim. */
+const CLAIMED_KINDS = RENEWAL_NOTICE_KINDS.filter((kind) => kind !== 'radiation-for-non-renewal');
+
 export function noticeClaimId(
   numeroUnique: string,
   cycle: string,
@@ -221,10 +224,10 @@ export class NoticeClaimsRepository implements OnModuleInit {
     return { id: _id, ...claim };
   }
 
-  /** Every notice of a demand's cycles, by `_id` look-ups. */
+  /** Every notice of a demand's cycles, by `_id` look-ups (a radiation is never claimed). */
   async ofDemand(numeroUnique: string, cycles: readonly string[]): Promise<NoticeClaim[]> {
     const ids = cycles.flatMap((cycle) =>
-      RENEWAL_NOTICE_KINDS.map((kind) => noticeClaimId(numeroUnique, cycle, kind)),
+      CLAIMED_KINDS.map((kind) => noticeClaimId(numeroUnique, cycle, kind)),
     );
     const found = await Promise.all(ids.map((id) => this.find(id)));
     return found.filter((claim): claim is NoticeClaim => claim !== undefined);
