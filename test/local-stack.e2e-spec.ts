@@ -42,6 +42,7 @@ describe('deploy/local/infra.sh', () => {
       SNE_KAFKA_CONTROLLER_PORT: await freePort(),
       SNE_MONGO_PORT: await freePort(),
       SNE_FERRETDB_DEBUG_PORT: await freePort(),
+      SNE_S3_PORT: await freePort(),
       SNE_REDIS_PORT: await freePort(),
       SNE_SMTP_PORT: await freePort(),
       SNE_SMTP_API_PORT: await freePort(),
@@ -54,7 +55,14 @@ describe('deploy/local/infra.sh', () => {
       SNE_KAFKA_HEAP: '384m',
       ...Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, String(port)])),
     };
-    for (const name of ['KAFKA_BROKERS', 'MONGODB_URI', 'REDIS_URL', 'SMTP_URL', 'SMPP_URL'])
+    for (const name of [
+      'KAFKA_BROKERS',
+      'MONGODB_URI',
+      'REDIS_URL',
+      'SMTP_URL',
+      'SMPP_URL',
+      'S3_ENDPOINT',
+    ])
       delete env[name];
   });
 
@@ -71,6 +79,7 @@ describe('deploy/local/infra.sh', () => {
       'ferretdb',
       'kafka',
       'redis',
+      's3',
       'smpp-sink',
       'smtp-sink',
     ]);
@@ -86,7 +95,7 @@ describe('deploy/local/infra.sh', () => {
     expect(pids()).toEqual(started);
 
     const status = infra('status');
-    expect(status.stdout.match(/ up /g)).toHaveLength(5);
+    expect(status.stdout.match(/ up /g)).toHaveLength(6);
   });
 
   it('binds no server to a non-loopback address', () => {
@@ -104,6 +113,6 @@ describe('deploy/local/infra.sh', () => {
     for (const pid of Object.values(started)) expect(alive(pid)).toBe(false);
     expect(readdirSync(join(runDir, 'pids'))).toEqual([]);
     expect(processesUsingRunDir()).toEqual([]);
-    expect(infra('status').stdout.match(/ down/g)).toHaveLength(5);
+    expect(infra('status').stdout.match(/ down/g)).toHaveLength(6);
   });
 });

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts, stops and reports the local infrastructure, every server on 127.0.0.1 only:
-#   kafka (KRaft, single node), ferretdb (MongoDB protocol, SQLite backend), redis,
+#   kafka (KRaft, single node), ferretdb (MongoDB protocol, SQLite backend), s3 (VersityGW over a
+#   directory), redis,
 #   smtp-sink (SMTP + HTTP API), smpp-sink (SMS centre + HTTP API).
 # Usage: deploy/local/infra.sh start|stop|status [component]...
 # start installs what is missing, starts what is stopped and waits until each part is ready;
@@ -10,7 +11,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/config.sh"
 source "$SNE_ROOT/deploy/local/lib.sh"
 source "$SNE_ROOT/deploy/local/install.sh"
 
-ALL=(kafka ferretdb redis smtp-sink smpp-sink)
+ALL=(kafka ferretdb s3 redis smtp-sink smpp-sink)
 
 start_kafka() {
   install_kafka
@@ -83,6 +84,17 @@ start_ferretdb() {
   wait_for ferretdb 30 port_open "$SNE_MONGO_PORT"
 }
 
+start_s3() {
+  install_versitygw
+  local dir="$SNE_RUN_DIR/s3"
+  mkdir -p "$dir/data"
+  # The keys come from the environment, not the command line, so ps does not show the secret.
+  ROOT_ACCESS_KEY_ID="$S3_ACCESS_KEY_ID" ROOT_SECRET_ACCESS_KEY="$S3_SECRET_ACCESS_KEY" \
+    spawn s3 "$(versitygw_bin)" --port "$SNE_HOST:$SNE_S3_PORT" --region "$S3_REGION" --quiet \
+    posix "$dir/data"
+  wait_for s3 20 port_open "$SNE_S3_PORT"
+}
+
 start_redis() {
   install_redis
   local dir="$SNE_RUN_DIR/redis"
@@ -114,6 +126,7 @@ port_of() {
   case "$1" in
     kafka) echo "$SNE_KAFKA_PORT" ;;
     ferretdb) echo "$SNE_MONGO_PORT" ;;
+    s3) echo "$SNE_S3_PORT" ;;
     redis) echo "$SNE_REDIS_PORT" ;;
     smtp-sink) echo "$SNE_SMTP_PORT" ;;
     smpp-sink) echo "$SNE_SMPP_PORT" ;;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the local platform needs, each part only when missing:
-#   npm packages, Kafka's jars (Maven Central), FerretDB (Go module proxy), redis-server (Debian).
-# Usage: deploy/local/install.sh [npm|kafka|ferretdb|redis|poppler]...   (no argument: all)
+#   npm packages, Kafka's jars (Maven Central), FerretDB and VersityGW (Go module proxy),
+#   redis-server and poppler-utils (Debian).
+# Usage: deploy/local/install.sh [npm|kafka|ferretdb|versitygw|redis|poppler]...   (no argument: all)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/config.sh"
 source "$SNE_ROOT/deploy/local/lib.sh"
@@ -9,6 +10,7 @@ source "$SNE_ROOT/deploy/local/lib.sh"
 kafka_lib_dir() { echo "$SNE_CACHE_DIR/kafka-$SNE_KAFKA_VERSION/lib"; }
 # "-idfix": built with the _id look-up patch below; a binary built without it is not reused.
 ferretdb_bin() { echo "$SNE_CACHE_DIR/ferretdb-$SNE_FERRETDB_VERSION-idfix/ferretdb"; }
+versitygw_bin() { echo "$SNE_CACHE_DIR/versitygw-$SNE_VERSITYGW_VERSION/versitygw"; }
 
 install_npm() {
   local stamp="$SNE_ROOT/node_modules/.sne-lock-hash"
@@ -71,6 +73,29 @@ install_ferretdb() {
   rm -rf "$src"
 }
 
+# VersityGW, an S3 gateway over a local directory: the S3-compatible server the document files
+# go to when DOCUMENT_STORAGE=s3 (and in the tests of that setting). Built like FerretDB, from a
+# copy of the module source, so the module's own go.mod and go.sum pin its dependencies.
+install_versitygw() {
+  local bin
+  bin=$(versitygw_bin)
+  if [ -x "$bin" ]; then
+    return 0
+  fi
+  command -v go >/dev/null || die "go is needed to build VersityGW"
+  log "building VersityGW $SNE_VERSITYGW_VERSION from the Go module proxy"
+  local src modcache
+  modcache=$(go env GOMODCACHE)
+  GOFLAGS=-mod=mod go mod download "github.com/versity/versitygw@$SNE_VERSITYGW_VERSION"
+  src=$(mktemp -d)
+  cp -r "$modcache/github.com/versity/versitygw@$SNE_VERSITYGW_VERSION/." "$src/"
+  chmod -R u+w "$src"
+  mkdir -p "$(dirname "$bin")"
+  (cd "$src" && go build -trimpath -o "$bin.tmp" ./cmd/versitygw)
+  mv "$bin.tmp" "$bin"
+  rm -rf "$src"
+}
+
 install_redis() {
   if command -v redis-server >/dev/null; then
     return 0
@@ -103,20 +128,21 @@ install_poppler() {
 main() {
   mkdir -p "$SNE_CACHE_DIR"
   local parts=("$@")
-  [ ${#parts[@]} -gt 0 ] || parts=(npm kafka ferretdb redis poppler)
+  [ ${#parts[@]} -gt 0 ] || parts=(npm kafka ferretdb versitygw redis poppler)
   for part in "${parts[@]}"; do
     case "$part" in
       npm) install_npm ;;
       kafka) install_kafka ;;
       ferretdb) install_ferretdb ;;
+      versitygw) install_versitygw ;;
       redis) install_redis ;;
       poppler) install_poppler ;;
-      *) die "unknown part: $part (npm, kafka, ferretdb, redis, poppler)" ;;
+      *) die "unknown part: $part (npm, kafka, ferretdb, versitygw, redis, poppler)" ;;
     esac
   done
 }
 
-# Other scripts source this file for kafka_lib_dir and ferretdb_bin.
+# Other scripts source this file for kafka_lib_dir, ferretdb_bin and versitygw_bin.
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   main "$@"
 fi

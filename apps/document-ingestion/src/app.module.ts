@@ -13,7 +13,7 @@ import { BATCH_LOAD_WINDOW, BatchQueue } from './batches/batch-queue';
 import { BatchRepository } from './batches/batch.repository';
 import { BatchesController } from './batches/batches.controller';
 import { BATCH_SETTINGS, type BatchSettings, BatchesService } from './batches/batches.service';
-import { APP_NAME, type DocumentIngestionConfig } from './config';
+import { APP_NAME, type DocumentIngestionConfig, fileStorageSettingsFrom } from './config';
 import { DemandEventsConsumer } from './demands/demand-events.consumer';
 import { DemandProjectionRepository } from './demands/demand-projection.repository';
 import { DocumentRepository } from './documents/document.repository';
@@ -26,7 +26,7 @@ import {
   DocumentsService,
 } from './documents/documents.service';
 import { FileIntake } from './documents/file-intake';
-import { BatchFileStore, FileStore } from './documents/file-store';
+import { FileStorageModule } from './documents/file-storage.module';
 import { PDF_CHECK_SETTINGS, PdfChecker } from './documents/pdf-check';
 import { PURGE_SWEEP_MS, PurgeController, PurgeScheduler } from './documents/purge.scheduler';
 import { OUTBOX_SWEEP_MS, DocumentOutbox } from './outbox/document-outbox';
@@ -60,6 +60,7 @@ export class AppModule {
         PersistenceModule.forRoot(mongoSettingsFrom(config, APP_NAME)),
         QueuesModule.forRoot(redisSettingsFrom(config)),
         MailModule.forRoot(mailSettingsFrom(config)),
+        FileStorageModule.forRoot(fileStorageSettingsFrom(config)),
       ],
       controllers: [
         DocumentsController,
@@ -84,7 +85,6 @@ export class AppModule {
         { provide: BATCH_SETTINGS, useValue: batchSettings },
         { provide: BATCH_LOAD_WINDOW, useValue: config.BATCH_LOAD_WINDOW },
         AuditLog,
-        BatchFileStore,
         BatchProcessor,
         BatchQueue,
         BatchRepository,
@@ -94,7 +94,6 @@ export class AppModule {
         DocumentRepository,
         DocumentsService,
         FileIntake,
-        FileStore,
         DocumentOutbox,
         PdfChecker,
         PurgeScheduler,

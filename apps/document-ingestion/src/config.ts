@@ -9,7 +9,8 @@ import {
   smtpEnv,
 } from '@sne/platform';
 import { BATCH_WINDOW_PATTERN } from '@sne/domain';
-import { type CleanedEnv, makeValidator, num, str } from 'envalid';
+import { bool, type CleanedEnv, makeValidator, num, str } from 'envalid';
+import type { FileStorageSettings } from './documents/file-storage.module';
 
 export const APP_NAME = 'document-ingestion';
 
@@ -18,6 +19,13 @@ const MB = 1024 * 1024;
 const loadWindow = makeValidator<string>((input) => {
   if (input !== '' && !new RegExp(BATCH_WINDOW_PATTERN).test(input))
     throw new Error('expected HH:MM-HH:MM, e.g. 22:00-06:00, or nothing');
+  return input;
+});
+
+const s3Bucket = makeValidator<string>((input) => {
+  // S3's naming rules: 3-63 lower-case letters, digits, dots and hyphens.
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(input))
+    throw new Error('expected an S3 bucket name: 3-63 lower-case letters, digits, dots, hyphens');
   return input;
 });
 
@@ -36,6 +44,29 @@ export const documentIngestionEnv = {
   SCAN_MAX_FILE_BYTES: num({
     default: 18 * MB,
     desc: 'Largest scanned file a guichet or the scanning service uploads (the seeds: 18 MB)',
+  }),
+  DOCUMENT_STORAGE: str({
+    choices: ['gridfs', 's3'],
+    default: 'gridfs',
+    desc: 'Where the files of documents and scanned batches go: MongoDB GridFS, or an S3-compatible bucket (S3_*)',
+  }),
+  S3_ENDPOINT: str({
+    default: '',
+    desc: "URL of the S3-compatible server (e.g. http://127.0.0.1:9000); empty for AWS's own",
+  }),
+  S3_REGION: str({ default: 'us-east-1', desc: "The bucket's region" }),
+  S3_BUCKET: s3Bucket({
+    default: 'sne-documents',
+    desc: 'The bucket holding the files (documents/<id>, batches/<id>); created if missing',
+  }),
+  S3_ACCESS_KEY_ID: str({
+    default: '',
+    desc: "Access key; empty: the SDK's default chain (environment, instance role)",
+  }),
+  S3_SECRET_ACCESS_KEY: str({ default: '', desc: 'Secret of S3_ACCESS_KEY_ID' }),
+  S3_FORCE_PATH_STYLE: bool({
+    default: true,
+    desc: 'Bucket in the URL path rather than the host name, as most S3-compatible servers need',
   }),
   QUARANTINE_RETENTION_DAYS: num({
     default: 30,
@@ -85,4 +116,17 @@ export function loadDocumentIngestionConfig(
   env?: Record<string, string | undefined>,
 ): DocumentIngestionConfig {
   return loadConfig(APP_NAME, documentIngestionEnv, env);
+}
+
+export function fileStorageSettingsFrom(config: DocumentIngestionConfig): FileStorageSettings {
+  if (config.DOCUMENT_STORAGE === 'gridfs') return { kind: 'gridfs' };
+  return {
+    kind: 's3',
+    endpoint: config.S3_ENDPOINT,
+    region: config.S3_REGION,
+    bucket: config.S3_BUCKET,
+    accessKeyId: config.S3_ACCESS_KEY_ID,
+    secretAccessKey: config.S3_SECRET_ACCESS_KEY,
+    forcePathStyle: config.S3_FORCE_PATH_STYLE,
+  };
 }

@@ -28,3 +28,17 @@ export function appEnv(
     ...overrides,
   };
 }
+
+/** Settings that put an app's files in the local S3 server, in a bucket of the test file's own. */
+export function s3StorageEnv(isolation: Isolation): Record<string, string> {
+  const { s3 } = testStack();
+  return {
+    DOCUMENT_STORAGE: 's3',
+    S3_ENDPOINT: s3.endpoint,
+    S3_REGION: s3.region,
+    S3_ACCESS_KEY_ID: s3.accessKeyId,
+    S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+    S3_FORCE_PATH_STYLE: 'true',
+    S3_BUCKET: isolation.id,
+  };
+}

@@ -9,6 +9,7 @@ export default async function globalSetup(): Promise<void> {
   const servers: Array<[string, string]> = [
     ['Kafka', stack.kafkaBrokers[0] ?? ''],
     ['MongoDB protocol (FerretDB)', stack.mongoUri],
+    ['S3 (VersityGW)', stack.s3.endpoint],
     ['Redis', stack.redisUrl],
     ['SMTP sink', stack.smtpUrl],
     ['SMPP sink', stack.smppUrl],

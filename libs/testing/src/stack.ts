@@ -13,6 +13,12 @@ export interface TestStack {
   readonly smppUrl: string;
   readonly smtpSinkApiUrl: string;
   readonly smppSinkApiUrl: string;
+  readonly s3: {
+    readonly endpoint: string;
+    readonly region: string;
+    readonly accessKeyId: string;
+    readonly secretAccessKey: string;
+  };
 }
 
 export function testStack(env: NodeJS.ProcessEnv = process.env): TestStack {
@@ -24,6 +30,12 @@ export function testStack(env: NodeJS.ProcessEnv = process.env): TestStack {
     smppUrl: env.SMPP_URL ?? 'smpp://127.0.0.1:2775',
     smtpSinkApiUrl: env.SMTP_SINK_API_URL ?? 'http://127.0.0.1:8025',
     smppSinkApiUrl: env.SMPP_SINK_API_URL ?? 'http://127.0.0.1:8026',
+    s3: {
+      endpoint: env.S3_ENDPOINT ?? 'http://127.0.0.1:9000',
+      region: env.S3_REGION ?? 'us-east-1',
+      accessKeyId: env.S3_ACCESS_KEY_ID ?? 'sne-local',
+      secretAccessKey: env.S3_SECRET_ACCESS_KEY ?? 'sne-local-secret',
+    },
   };
 }
 

@@ -300,7 +300,7 @@ export class DocumentsService {
       documentId,
       at: this.clock.now(),
     });
-    return { document, content: this.files.read(documentId) };
+    return { document, content: await this.files.read(documentId) };
   }
 
   /** Changes type (within the category), relevance or end of validity, journaled old → new. */
