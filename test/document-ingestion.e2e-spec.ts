@@ -29,6 +29,7 @@ import {
 import type { Producer } from 'kafkajs';
 import type { Connection } from 'mongoose';
 import { execFile } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import PDFDocument from 'pdfkit';
@@ -239,6 +240,65 @@ describe('document-ingestion: supporting documents', () => {
       headers: response.headers,
     };
   };
+
+  /**
+   * An upload sent by hand: a PDF file part streamed chunked (or a bare declared length with
+   * `declaredBytes`), up to `maxBytes`, stopped as soon as the answer arrives.
+   */
+  const rawUpload = (options: { channel?: string; declaredBytes?: number; maxBytes: number }) =>
+    new Promise<{ status: number; body: Record<string, any>; sent: number; closed: boolean }>(
+      (resolve, reject) => {
+        const boundary = `sne-${isolation.id}`;
+        const request = httpRequest(`${api}${documentsPath(rawNumero)}`, {
+          method: 'POST',
+          headers: {
+            ...METZ,
+            'content-type': `multipart/form-data; boundary=${boundary}`,
+            ...(options.declaredBytes ? { 'content-length': String(options.declaredBytes) } : {}),
+          },
+        });
+        let sent = 0;
+        let answered = false;
+        request.on('error', () => undefined);
+        request.on('response', (response) => {
+          answered = true;
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => {
+            const closed = response.headers.connection === 'close';
+            resolve({
+              status: response.statusCode!,
+              body: JSON.parse(Buffer.concat(chunks).toString()),
+              sent,
+              closed,
+            });
+            request.destroy();
+          });
+          response.on('error', reject);
+        });
+        request.flushHeaders();
+        if (options.declaredBytes) return;
+        const part =
+          `--${boundary}\r\ncontent-disposition: form-data; name="category"\r\n\r\nIDD\r\n` +
+          `--${boundary}\r\ncontent-disposition: form-data; name="documentType"\r\n\r\nCID\r\n` +
+          `--${boundary}\r\ncontent-disposition: form-data; name="channel"\r\n\r\n${options.channel}\r\n` +
+          `--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="a.pdf"\r\n` +
+          'content-type: application/pdf\r\n\r\n%PDF-1.4\n';
+        request.write(part);
+        const chunk = Buffer.alloc(64 * 1024, 0x20);
+        void (async () => {
+          while (!answered && !request.destroyed && sent < options.maxBytes) {
+            sent += chunk.length;
+            if (!request.write(chunk))
+              await new Promise((next) => {
+                request.once('drain', next);
+                request.once('close', next);
+              });
+          }
+        })();
+      },
+    );
+  let rawNumero: string;
 
   const later = (principal: Principal) => ({
     authorization: `Bearer ${issueToken(principal, TEST_AUTH_SECRET, { now: clock.now(), ttlSeconds: 3_600 })}`,
@@ -479,6 +539,7 @@ describe('document-ingestion: supporting documents', () => {
     let numero: string;
     beforeAll(async () => {
       numero = await aDemand();
+      rawNumero = numero;
     });
 
     const refused = async (input: Upload, headers: Record<string, string> = METZ) => {
@@ -503,6 +564,29 @@ describe('document-ingestion: supporting documents', () => {
       });
       expect(tooBigAnywhere.status).toBe(413);
       expect(tooBigAnywhere.body.error.details).toMatchObject({ limitBytes: SCAN_LIMIT });
+    });
+
+    it('413 at once for a body declaring more than the largest file, before any of it is read', async () => {
+      const { status, body, sent } = await rawUpload({ declaredBytes: 1_000_000_000, maxBytes: 0 });
+      expect({ status, sent }).toEqual({ status: 413, sent: 0 });
+      expect(body.error).toMatchObject({
+        code: 'file-too-large',
+        details: { limitBytes: SCAN_LIMIT, declaredBytes: 1_000_000_000 },
+      });
+    });
+
+    it('413 for a streamed file as soon as it passes its limit, not when the client stops', async () => {
+      const before = await storedFiles();
+      const { status, body, sent, closed } = await rawUpload({
+        channel: 'portal',
+        maxBytes: 200_000_000,
+      });
+      expect(status).toBe(413);
+      expect(body.error.details).toMatchObject({ limitBytes: PORTAL_LIMIT, channel: 'portal' });
+      // The portal's limit is 200 kB: the answer came long before the 200 MB were sent.
+      expect(sent).toBeLessThan(20_000_000);
+      expect(closed).toBe(true);
+      expect(await storedFiles()).toEqual(before);
     });
 
     it('415 for anything but PDF, JPEG and PNG, whatever the name says', async () => {

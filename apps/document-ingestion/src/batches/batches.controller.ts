@@ -51,7 +51,8 @@ export class BatchesController {
   ) {
     const batch = await readMultipartUpload(
       request,
-      { maxFileBytes: this.batches.largestFile + 1 },
+      response,
+      { largestFileBytes: this.batches.largestFile },
       (fields, file) => this.batches.submit(principal, fields, file),
     );
     response.status(202);

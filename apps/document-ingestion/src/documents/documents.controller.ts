@@ -176,7 +176,8 @@ export class DocumentsController {
     const numero = numeroOf(numeroUnique);
     const document = await readMultipartUpload(
       request,
-      { maxFileBytes: this.documents.largestFile + 1 },
+      response,
+      { largestFileBytes: this.documents.largestFile },
       (fields, file) => this.documents.upload(principal, numero, fields, file),
     );
     response.status(201);

@@ -1,7 +1,8 @@
 import { InvalidInputError } from '@sne/platform';
 import busboy from 'busboy';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
+import { bodyTooLarge } from '../http/file-errors';
 
 export interface IncomingFile {
   readonly stream: Readable;
@@ -15,24 +16,60 @@ export type FileHandler<T> = (
 ) => Promise<T>;
 
 export interface MultipartLimits {
-  /** Bytes busboy lets through for the file: above it the rest is read and dropped. */
-  readonly maxFileBytes: number;
+  /** The largest file any caller of the route may send; the handler applies each one's own. */
+  readonly largestFileBytes: number;
+  /** How long the rest of a refused body is read and dropped before the connection is cut. */
+  readonly lingerMs?: number;
 }
 
 const FILE_FIELD = 'file';
+/** What a form holds besides its file: boundaries, part headers, the text fields (20 × 1 kB). */
+const ENVELOPE_BYTES = 64 * 1024;
+const LINGER_MS = 10_000;
+
+/**
+ * After a refusal the answer goes out at once, with `Connection: close`. The rest of the body is
+ * read and dropped for a while, so that a client still sending reads the answer instead of a
+ * reset, and then the connection is cut: a refused upload costs at most that while, not its size.
+ */
+function dropTheRest(request: IncomingMessage, response: ServerResponse, lingerMs: number): void {
+  if (!response.headersSent) response.setHeader('Connection', 'close');
+  if (request.complete) return;
+  const cut = setTimeout(() => request.socket.destroy(), lingerMs);
+  cut.unref();
+  request.once('end', () => clearTimeout(cut));
+  request.once('close', () => clearTimeout(cut));
+  request.resume();
+}
 
 /**
  * Reads a multipart/form-data upload as a stream: the text fields first, then one file part named
- * `file`, handed to `handle` as it arrives (never buffered whole). Whatever happens, the whole
- * request is read before this settles, so the refusal reaches a client still sending; a handler
- * that fails stops consuming and the rest of the file is dropped.
+ * `file`, handed to `handle` as it arrives (never buffered whole). A body declaring more than the
+ * largest file is refused before it is read; a refusal by the handler (type, size, content) is
+ * answered as soon as it is made.
  */
 export function readMultipartUpload<T>(
   request: IncomingMessage,
+  response: ServerResponse,
   limits: MultipartLimits,
   handle: FileHandler<T>,
 ): Promise<T> {
+  const lingerMs = limits.lingerMs ?? LINGER_MS;
   return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    const refuse = (error: Error) => {
+      if (settled) return;
+      settled = true;
+      request.unpipe();
+      dropTheRest(request, response, lingerMs);
+      reject(error);
+    };
+
+    const declared = Number(request.headers['content-length']);
+    if (declared > limits.largestFileBytes + ENVELOPE_BYTES) {
+      refuse(bodyTooLarge(limits.largestFileBytes, declared));
+      return;
+    }
     let parser: busboy.Busboy;
     try {
       parser = busboy({
@@ -45,12 +82,12 @@ export function readMultipartUpload<T>(
           fields: 20,
           fieldSize: 1_024,
           parts: 22,
-          fileSize: limits.maxFileBytes,
+          // One byte more than allowed, so the handler sees the file is too large.
+          fileSize: limits.largestFileBytes + 1,
         },
       });
     } catch (error) {
-      request.resume();
-      reject(
+      refuse(
         new InvalidInputError('a multipart/form-data body is expected', [
           { path: 'content-type', message: (error as Error).message },
         ]),
@@ -59,7 +96,6 @@ export function readMultipartUpload<T>(
     }
     const fields: Record<string, string> = {};
     let handling: Promise<T> | undefined;
-    let failure: Error | undefined;
 
     parser.on('field', (name, value) => {
       if (!handling) fields[name] = value;
@@ -74,39 +110,34 @@ export function readMultipartUpload<T>(
         filename: info.filename,
         declaredType: info.mimeType,
       });
-      handling.catch(() => {
-        // Drop the rest of the file so the form (and the request) can be read to its end.
+      handling.catch((error: Error) => {
         stream.resume();
+        refuse(error);
       });
     });
     parser.on('error', (error: Error) => {
-      failure ??= new InvalidInputError('the multipart body is malformed', [
-        { path: '/', message: error.message },
-      ]);
-      request.unpipe(parser);
-      request.resume();
-      settle();
+      refuse(
+        new InvalidInputError('the multipart body is malformed', [
+          { path: '/', message: error.message },
+        ]),
+      );
     });
-    parser.on('close', settle);
-
-    let settled = false;
-    function settle(): void {
-      if (settled) return;
-      settled = true;
+    parser.on('close', () => {
       void (async () => {
         try {
-          const result = handling ? await handling : undefined;
-          if (failure) throw failure;
           if (!handling)
             throw new InvalidInputError('no file', [
               { path: `/${FILE_FIELD}`, message: 'a file part named "file" is required' },
             ]);
-          resolve(result as T);
+          const result = await handling;
+          if (settled) return;
+          settled = true;
+          resolve(result);
         } catch (error) {
-          reject(failure ?? (error as Error));
+          refuse(error as Error);
         }
       })();
-    }
+    });
 
     request.pipe(parser);
   });

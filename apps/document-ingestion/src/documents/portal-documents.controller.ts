@@ -63,7 +63,8 @@ export class PortalDocumentsController {
     const numero = numeroOf(numeroUnique);
     const document = await readMultipartUpload(
       request,
-      { maxFileBytes: this.documents.largestFile + 1 },
+      response,
+      { largestFileBytes: this.documents.largestFile },
       (fields, file) => this.documents.upload(applicant, numero, fields, file),
     );
     response.status(201);

@@ -63,3 +63,11 @@ export const compressedBomb = (reason: string) =>
     'the PDF holds compressed content that inflates far beyond any document (a compressed bomb)',
     { reason },
   );
+
+export const bodyTooLarge = (limit: number, declared: number) =>
+  new FileRefusedError(
+    HttpStatus.PAYLOAD_TOO_LARGE,
+    'file-too-large',
+    `the request declares ${declared} bytes: no file above ${limit} bytes is taken here`,
+    { limitBytes: limit, declaredBytes: declared },
+  );
