@@ -9,6 +9,7 @@ import {
   guichetAuth,
   isolate,
   operatorAuth,
+  removeTestBucket,
   s3StorageEnv,
   startApp,
   TestKafka,
@@ -121,6 +122,7 @@ describe('document-ingestion: files in S3-compatible storage', () => {
     await app?.get<Connection>(MONGO_CONNECTION).dropDatabase();
     await app?.close();
     await kafka.cleanup();
+    await removeTestBucket(s3, bucket);
     s3.destroy();
   });
 

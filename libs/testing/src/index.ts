@@ -7,3 +7,4 @@ export * from './sinks';
 export * from './processes';
 export * from './auth';
 export * from './start-app';
+export * from './s3-bucket';

@@ -2,7 +2,7 @@ import { ListMultipartUploadsCommand, ListObjectsV2Command, S3Client } from '@aw
 import { Test, type TestingModule } from '@nestjs/testing';
 import { MONGO_CONNECTION, PersistenceModule } from '@sne/persistence';
 import { PlatformModule, ReadinessRegistry } from '@sne/platform';
-import { isolate, testStack } from '@sne/testing';
+import { isolate, removeTestBucket, testStack } from '@sne/testing';
 import type { Connection } from 'mongoose';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { BatchFileStore, FileStore } from './file-store';
@@ -54,6 +54,7 @@ describe.each(['gridfs', 's3'] as const)('document file store on %s', (kind) => 
   afterAll(async () => {
     await moduleRef.get<Connection>(MONGO_CONNECTION).dropDatabase();
     await moduleRef.close();
+    if (kind === 's3') await removeTestBucket(admin, s3.bucket);
     admin.destroy();
   });
 
