@@ -51,7 +51,6 @@ export class BatchesController {
   ) {
     const batch = await readMultipartUpload(
       request,
-      response,
       { largestFileBytes: this.batches.largestFile },
       (fields, file) => this.batches.submit(principal, fields, file),
     );

@@ -176,7 +176,6 @@ export class DocumentsController {
     const numero = numeroOf(numeroUnique);
     const document = await readMultipartUpload(
       request,
-      response,
       { largestFileBytes: this.documents.largestFile },
       (fields, file) => this.documents.upload(principal, numero, fields, file),
     );

@@ -1,6 +1,6 @@
 import { InvalidInputError } from '@sne/platform';
 import busboy from 'busboy';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { bodyTooLarge } from '../http/file-errors';
 
@@ -18,24 +18,24 @@ export type FileHandler<T> = (
 export interface MultipartLimits {
   /** The largest file any caller of the route may send; the handler applies each one's own. */
   readonly largestFileBytes: number;
-  /** How long the rest of a refused body is read and dropped before the connection is cut. */
-  readonly lingerMs?: number;
 }
 
 const FILE_FIELD = 'file';
 /** What a form holds besides its file: boundaries, part headers, the text fields (20 × 1 kB). */
 const ENVELOPE_BYTES = 64 * 1024;
+/** How long the rest of a refused body is read and dropped before the connection is cut. */
 const LINGER_MS = 10_000;
 
 /**
- * After a refusal the answer goes out at once, with `Connection: close`. The rest of the body is
- * read and dropped for a while, so that a client still sending reads the answer instead of a
- * reset, and then the connection is cut: a refused upload costs at most that while, not its size.
+ * After a refusal the answer goes out at once. The rest of the body is read and dropped for a
+ * while, so that a client still sending reads the answer rather than a reset (closing at once
+ * would discard it), and then the connection is cut: a refused upload costs that while at most,
+ * not its size. (`Connection: close` is not sent: Node would close the socket as soon as the
+ * answer is written, which is the reset this avoids.)
  */
-function dropTheRest(request: IncomingMessage, response: ServerResponse, lingerMs: number): void {
-  if (!response.headersSent) response.setHeader('Connection', 'close');
+function dropTheRest(request: IncomingMessage): void {
   if (request.complete) return;
-  const cut = setTimeout(() => request.socket.destroy(), lingerMs);
+  const cut = setTimeout(() => request.socket.destroy(), LINGER_MS);
   cut.unref();
   request.once('end', () => clearTimeout(cut));
   request.once('close', () => clearTimeout(cut));
@@ -50,18 +50,16 @@ function dropTheRest(request: IncomingMessage, response: ServerResponse, lingerM
  */
 export function readMultipartUpload<T>(
   request: IncomingMessage,
-  response: ServerResponse,
   limits: MultipartLimits,
   handle: FileHandler<T>,
 ): Promise<T> {
-  const lingerMs = limits.lingerMs ?? LINGER_MS;
   return new Promise<T>((resolve, reject) => {
     let settled = false;
     const refuse = (error: Error) => {
       if (settled) return;
       settled = true;
       request.unpipe();
-      dropTheRest(request, response, lingerMs);
+      dropTheRest(request);
       reject(error);
     };
 

@@ -63,7 +63,6 @@ export class PortalDocumentsController {
     const numero = numeroOf(numeroUnique);
     const document = await readMultipartUpload(
       request,
-      response,
       { largestFileBytes: this.documents.largestFile },
       (fields, file) => this.documents.upload(applicant, numero, fields, file),
     );
