@@ -42,58 +42,53 @@ install_kafka() {
   rm -rf "$dir" && mv "$dir.tmp" "$dir"
 }
 
-# FerretDB's module zip lacks the version file its release build writes, so it is built from a
-# writable copy of the module source with that one file added (go install alone panics at start).
-# One constant is patched (ADR 0006): its SQLite backend looks `_id` up with the expression
-# `->'$._id'` while the unique index is on `->"_id"` (the same as `->'_id'`), so SQLite never
-# uses the index and every find, update or delete by `_id` scans the whole collection.
-install_ferretdb() {
-  local bin
-  bin=$(ferretdb_bin)
-  if [ -x "$bin" ]; then
-    return 0
-  fi
-  command -v go >/dev/null || die "go is needed to build FerretDB"
-  log "building FerretDB $SNE_FERRETDB_VERSION from the Go module proxy"
-  local src modcache
-  modcache=$(go env GOMODCACHE)
-  GOFLAGS=-mod=mod go mod download "github.com/FerretDB/FerretDB@$SNE_FERRETDB_VERSION"
+# build_go_module MODULE VERSION PACKAGE BIN [PREPARE]: builds PACKAGE from a writable copy of
+# the module's source on the Go module proxy, so the module's own go.mod and go.sum pin its
+# dependencies; PREPARE, a function, may change the copy (its folder is $1) before the build.
+build_go_module() {
+  local module=$1 version=$2 package=$3 bin=$4 prepare=${5:-}
+  command -v go >/dev/null || die "go is needed to build $module"
+  log "building $module $version from the Go module proxy"
+  local dir src
+  dir=$(GOFLAGS=-mod=mod go mod download -json "$module@$version" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
+  [ -d "$dir" ] || die "go mod download $module@$version gave no source folder"
   src=$(mktemp -d)
-  cp -r "$modcache/github.com/!ferret!d!b/!ferret!d!b@$SNE_FERRETDB_VERSION/." "$src/"
+  cp -r "$dir/." "$src/"
   chmod -R u+w "$src"
+  [ -z "$prepare" ] || "$prepare" "$src"
+  mkdir -p "$(dirname "$bin")"
+  (cd "$src" && go build -trimpath -o "$bin.tmp" "$package")
+  mv "$bin.tmp" "$bin"
+  rm -rf "$src"
+}
+
+# FerretDB's module zip lacks the version file its release build writes (go install alone panics
+# at start), so it is added. One constant is patched (ADR 0006): its SQLite backend looks `_id` up
+# with the expression `->'$._id'` while the unique index is on `->"_id"` (the same as `->'_id'`),
+# so SQLite never uses the index and every find, update or delete by `_id` scans the whole
+# collection.
+prepare_ferretdb() {
+  local src=$1
   echo "$SNE_FERRETDB_VERSION" >"$src/build/version/version.txt"
   local metadata="$src/internal/backends/sqlite/metadata/metadata.go"
   grep -q "IDColumn = DefaultColumn + \"->'\\\$._id'\"" "$metadata" ||
     die "FerretDB $SNE_FERRETDB_VERSION: the _id expression to patch is not in $metadata"
   # SQLite reads the label '_id' as the path '$._id': same value, and now the index's expression.
   sed -i "s|IDColumn = DefaultColumn + \"->'\\\$._id'\"|IDColumn = DefaultColumn + \"->'_id'\"|" "$metadata"
-  mkdir -p "$(dirname "$bin")"
-  (cd "$src" && go build -trimpath -o "$bin.tmp" ./cmd/ferretdb)
-  mv "$bin.tmp" "$bin"
-  rm -rf "$src"
+}
+
+install_ferretdb() {
+  [ -x "$(ferretdb_bin)" ] ||
+    build_go_module github.com/FerretDB/FerretDB "$SNE_FERRETDB_VERSION" ./cmd/ferretdb \
+      "$(ferretdb_bin)" prepare_ferretdb
 }
 
 # VersityGW, an S3 gateway over a local directory: the S3-compatible server the document files
-# go to when DOCUMENT_STORAGE=s3 (and in the tests of that setting). Built like FerretDB, from a
-# copy of the module source, so the module's own go.mod and go.sum pin its dependencies.
+# go to when DOCUMENT_STORAGE=s3, and in the tests of that setting (ADR 0009).
 install_versitygw() {
-  local bin
-  bin=$(versitygw_bin)
-  if [ -x "$bin" ]; then
-    return 0
-  fi
-  command -v go >/dev/null || die "go is needed to build VersityGW"
-  log "building VersityGW $SNE_VERSITYGW_VERSION from the Go module proxy"
-  local src modcache
-  modcache=$(go env GOMODCACHE)
-  GOFLAGS=-mod=mod go mod download "github.com/versity/versitygw@$SNE_VERSITYGW_VERSION"
-  src=$(mktemp -d)
-  cp -r "$modcache/github.com/versity/versitygw@$SNE_VERSITYGW_VERSION/." "$src/"
-  chmod -R u+w "$src"
-  mkdir -p "$(dirname "$bin")"
-  (cd "$src" && go build -trimpath -o "$bin.tmp" ./cmd/versitygw)
-  mv "$bin.tmp" "$bin"
-  rm -rf "$src"
+  [ -x "$(versitygw_bin)" ] ||
+    build_go_module github.com/versity/versitygw "$SNE_VERSITYGW_VERSION" ./cmd/versitygw \
+      "$(versitygw_bin)"
 }
 
 install_redis() {
