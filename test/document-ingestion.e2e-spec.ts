@@ -1344,9 +1344,10 @@ describe('document-ingestion: supporting documents', () => {
       expect(mail.text).toContain(`- ${numeros[2]} : pages 8 à 9 (2 page(s))`);
       expect(done.notification.to).toEqual([referent]);
 
-      // A job run again (a worker that crashed after attaching) attaches nothing twice.
+      // A job run again (a worker that crashed after mailing, before saving the batch) attaches
+      // nothing twice and does not mail the report again.
       const repository = app.get(BatchRepository);
-      const stored = (await repository.find(done.batchId))!;
+      const { notification: _mailed, ...stored } = (await repository.find(done.batchId))!;
       await repository.save({ ...stored, status: 'processing' });
       const again = await app.get(BatchesService).process(done.batchId);
       expect(
@@ -1354,6 +1355,45 @@ describe('document-ingestion: supporting documents', () => {
       ).toEqual(done.placed.map((placement: any) => [placement.documentId, true]));
       for (const numero of numeros)
         expect((await http('GET', documentsPath(numero), METZ)).body.documents).toHaveLength(1);
+      expect(again.notification).toEqual(done.notification);
+      expect(await smtp.messages({ to: referent })).toHaveLength(1);
+    });
+
+    it('mails the report once when the job fails after mailing and BullMQ runs it again', async () => {
+      const numero = await aDemand();
+      const pages = [
+        await slip([{ numeroUnique: numero, pageCount: 2 }]),
+        await sheet(numero, 2),
+        await aPdf('Justificatif de domicile'),
+      ];
+      const referent = `relance.${isolation.id}@example.fr`;
+      const repository = app.get(BatchRepository);
+      const save = repository.save.bind(repository);
+      let crashes = 0;
+      // The worker dies between the mail and the batch's save, once.
+      const crash = jest.spyOn(repository, 'save').mockImplementation(async (batch) => {
+        if (batch.status === 'done' && crashes++ === 0) throw new Error('worker crashed');
+        return save(batch);
+      });
+      try {
+        const submitted = await submit(await scanned(pages), { notifyEmail: referent });
+        expect(submitted.status).toBe(202);
+        const done = await processed(submitted.body.batch.batchId);
+
+        expect(crashes).toBe(2);
+        expect(done.placed).toEqual([expect.objectContaining({ alreadyAttached: true })]);
+        const mails = await smtp.messages({ to: referent });
+        expect(mails.map((mail) => mail.subject)).toEqual([
+          'Numérisation des pièces justificatives : 1 demande(s) téléversée(s), 0 rejet(s)',
+        ]);
+        // The second run reports the first run's mail.
+        expect(done.notification).toEqual({ to: [referent], sentAt: expect.any(String) });
+        expect(Date.parse(done.notification.sentAt)).toBeLessThanOrEqual(
+          Date.parse(done.processedAt),
+        );
+      } finally {
+        crash.mockRestore();
+      }
     });
 
     it('rejects with a reason what it cannot place, and attaches the rest', async () => {

@@ -4,7 +4,7 @@
  * 1. Splitting a scanned batch (default 200 pages: a transmittal slip, then for each demand its
  *    QR-coded summary sheet and its pieces, all scanned as images) through the app (upload, BullMQ
  *    job, rendering, QR decoding, split, attachment), beside poppler's bare rendering of the same
- *    pages at the same resolution.
+ *    pages at the same resolution, in one process and in one process per core.
  * 2. Uploads of 1 MB PDFs through the API (multipart, type and PDF checks, hashing, claims,
  *    GridFS, revision and outbox), beside bare GridFS writes of the same files.
  *
@@ -21,7 +21,7 @@ import { type Connection, mongo } from 'mongoose';
 import { execFile } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -82,17 +82,36 @@ async function scannedBatch(pages: readonly Buffer[], dpi: number): Promise<Buff
   }
 }
 
-async function bareRendering(pdf: Buffer, dpi: number): Promise<number> {
+/** pdftoppm alone on the pages, split in `processes` equal parts rendered at once. */
+async function bareRendering(
+  pdf: Buffer,
+  pageCount: number,
+  dpi: number,
+  processes = 1,
+): Promise<number> {
   const directory = await mkdtemp(join(tmpdir(), 'sne-bench-render-'));
   try {
     await writeFile(join(directory, 'batch.pdf'), pdf);
+    const share = Math.ceil(pageCount / processes);
     const start = performance.now();
-    await run(
-      'pdftoppm',
-      ['-r', String(dpi), '-gray', join(directory, 'batch.pdf'), join(directory, 'page')],
-      {
-        maxBuffer: 1 << 20,
-      },
+    await Promise.all(
+      Array.from({ length: processes }, (_, part) =>
+        run(
+          'pdftoppm',
+          [
+            '-r',
+            String(dpi),
+            '-gray',
+            '-f',
+            String(part * share + 1),
+            '-l',
+            String(Math.min(pageCount, (part + 1) * share)),
+            join(directory, 'batch.pdf'),
+            join(directory, `part-${part}`),
+          ],
+          { maxBuffer: 1 << 20 },
+        ),
+      ),
     );
     return (performance.now() - start) / 1000;
   } finally {
@@ -189,7 +208,9 @@ async function main(): Promise<void> {
       }
     }
     const batch = await scannedBatch(pages, dpi);
-    const renderSeconds = await bareRendering(batch, dpi);
+    const renderSeconds = await bareRendering(batch, pages.length, dpi);
+    const cores = availableParallelism();
+    const parallelRenderSeconds = await bareRendering(batch, pages.length, dpi, cores);
 
     const form = new FormData();
     form.append('notifyEmail', 'bench.documents@example.fr');
@@ -261,6 +282,9 @@ async function main(): Promise<void> {
         throughAppPagesPerSecond: round(pages.length / splitSeconds),
         bareRenderingSeconds: round(renderSeconds),
         bareRenderingPagesPerSecond: round(pages.length / renderSeconds),
+        cores,
+        bareRenderingOnAllCoresSeconds: round(parallelRenderSeconds),
+        bareRenderingOnAllCoresPagesPerSecond: round(pages.length / parallelRenderSeconds),
       },
       uploads: {
         files: uploads,

@@ -45,6 +45,7 @@ export class AppModule {
     const batchSettings: BatchSettings = {
       maxBytes: config.SCAN_MAX_FILE_BYTES,
       renderDpi: config.BATCH_RENDER_DPI,
+      renderLanes: config.BATCH_RENDER_LANES,
       popplerTimeoutMs: config.POPPLER_TIMEOUT_MS,
       qrPublicKeys: config.QR_PUBLIC_KEYS.split(',')
         .map((key) => key.trim())

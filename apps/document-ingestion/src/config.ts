@@ -29,6 +29,13 @@ const s3Bucket = makeValidator<string>((input) => {
   return input;
 });
 
+const renderLanes = makeValidator<number>((input) => {
+  const lanes = Number(input);
+  if (!Number.isInteger(lanes) || lanes < 0 || lanes > 16)
+    throw new Error('expected a whole number from 0 (one per core) to 16');
+  return lanes;
+});
+
 export const documentIngestionEnv = {
   ...coreEnv,
   ...authEnv,
@@ -93,6 +100,10 @@ export const documentIngestionEnv = {
   BATCH_RENDER_DPI: num({
     default: 150,
     desc: 'Resolution scanned batch pages are rendered at to read their QR codes (36-300)',
+  }),
+  BATCH_RENDER_LANES: renderLanes({
+    default: 0,
+    desc: 'Page ranges of a scanned batch rendered and decoded at once (0: one per core, at most 4); fewer leaves cores to the upload API',
   }),
   POPPLER_TIMEOUT_MS: num({
     default: 120_000,

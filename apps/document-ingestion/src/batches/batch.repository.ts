@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Principal } from '@sne/auth';
 import type { BatchChannel } from '@sne/domain';
-import { MONGO_CONNECTION } from '@sne/persistence';
+import { isDuplicateKeyError, MONGO_CONNECTION } from '@sne/persistence';
 import { type Connection, type Model, Schema } from 'mongoose';
 
 /** `failed`: every attempt of the job failed (a server out of reach); `failure` says why. */
@@ -40,11 +40,36 @@ export interface ScannedBatch {
   readonly processedAt?: string;
   readonly placed: readonly BatchPlacement[];
   readonly rejected: readonly BatchRejectionRecord[];
-  readonly notification?: { readonly to: string[]; readonly sentAt: string };
+  readonly notification?: BatchNotification;
   readonly failure?: string;
 }
 
+/** The report mailed for a batch; `sentAt` is absent when a run crashed while sending it. */
+export interface BatchNotification {
+  readonly to: readonly string[];
+  readonly sentAt?: string;
+}
+
+/**
+ * The decision to mail a batch's report, taken once by inserting its `_id` (the batch id):
+ * `sending` from the claim until the relay took the mail, then `sent`. A claim left `sending` by
+ * a crash is never taken over: the mail may have gone, and it is sent at most once.
+ */
+export interface NotificationClaim {
+  readonly batchId: string;
+  readonly state: 'sending' | 'sent';
+  readonly to: readonly string[];
+  /** The job run that holds the claim: only it may release it. */
+  readonly token: string;
+  readonly claimedAt: string;
+  readonly sentAt?: string;
+}
+
 interface BatchDocument extends ScannedBatch {
+  _id: string;
+}
+
+interface NotificationClaimDocument extends Omit<NotificationClaim, 'batchId'> {
   _id: string;
 }
 
@@ -52,6 +77,7 @@ interface BatchDocument extends ScannedBatch {
 @Injectable()
 export class BatchRepository implements OnModuleInit {
   private readonly batches: Model<BatchDocument>;
+  private readonly notifications: Model<NotificationClaimDocument>;
 
   constructor(@Inject(MONGO_CONNECTION) connection: Connection) {
     this.batches = connection.model<BatchDocument>(
@@ -62,10 +88,25 @@ export class BatchRepository implements OnModuleInit {
       ),
       'scanned_batches',
     );
+    this.notifications = connection.model<NotificationClaimDocument>(
+      'BatchNotificationClaim',
+      new Schema<NotificationClaimDocument>(
+        {
+          _id: String,
+          state: String,
+          to: [String],
+          token: String,
+          claimedAt: String,
+          sentAt: String,
+        },
+        { versionKey: false },
+      ),
+      'batch_notifications',
+    );
   }
 
   async onModuleInit(): Promise<void> {
-    await this.batches.init();
+    await Promise.all([this.batches.init(), this.notifications.init()]);
   }
 
   async create(batch: ScannedBatch): Promise<void> {
@@ -75,6 +116,52 @@ export class BatchRepository implements OnModuleInit {
   /** The batch job is its one writer once it is queued. */
   async save(batch: ScannedBatch): Promise<void> {
     await this.batches.replaceOne({ _id: batch.batchId }, { _id: batch.batchId, ...batch });
+  }
+
+  /** Claims the batch's report mail; when another run claimed it first, its claim (do not send). */
+  async claimNotification(
+    batchId: string,
+    to: readonly string[],
+    token: string,
+    at: Date,
+  ): Promise<{ claimed: true } | { claimed: false; existing: NotificationClaim }> {
+    try {
+      await this.notifications.insertMany(
+        [{ _id: batchId, state: 'sending', to: [...to], token, claimedAt: at.toISOString() }],
+        { lean: true },
+      );
+      return { claimed: true };
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+    }
+    const existing = await this.notificationClaim(batchId);
+    // Released between the insert and the read (the relay refused that run's mail): claim again.
+    return existing ? { claimed: false, existing } : this.claimNotification(batchId, to, token, at);
+  }
+
+  /**
+   * The relay refused the mail: a later run may send it. Read and compared by `_id` (a filter on
+   * the token would not be atomic on FerretDB): while the claim exists no other run can take it,
+   * so the holder's claim is still its own when it is deleted.
+   */
+  async releaseNotification(batchId: string, token: string): Promise<void> {
+    const claim = await this.notificationClaim(batchId);
+    if (claim?.state === 'sending' && claim.token === token)
+      await this.notifications.deleteOne({ _id: batchId });
+  }
+
+  async markNotificationSent(batchId: string, sentAt: Date): Promise<void> {
+    await this.notifications.updateOne(
+      { _id: batchId },
+      { $set: { state: 'sent', sentAt: sentAt.toISOString() } },
+    );
+  }
+
+  async notificationClaim(batchId: string): Promise<NotificationClaim | undefined> {
+    const found = await this.notifications.findById(batchId).lean<NotificationClaimDocument>();
+    if (!found) return undefined;
+    const { _id, ...claim } = found;
+    return { batchId: _id, ...claim };
   }
 
   async find(batchId: string): Promise<ScannedBatch | undefined> {

@@ -19,12 +19,7 @@ import {
   InvalidInputError,
   NotFoundError,
 } from '@sne/platform';
-import {
-  parseQrPayload,
-  PdfRenderError,
-  PopplerNotFoundError,
-  readQrCodesFromPdf,
-} from '@sne/printing';
+import { parseQrPayload, PdfRenderError, PopplerNotFoundError } from '@sne/printing';
 import type { KeyObject } from 'node:crypto';
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -36,11 +31,13 @@ import { BatchFileStore } from '../documents/file-store';
 import type { IncomingFile } from '../documents/multipart-upload';
 import { BatchQueue } from './batch-queue';
 import {
+  type BatchNotification,
   type BatchPlacement,
   type BatchRejectionRecord,
   BatchRepository,
   type ScannedBatch,
 } from './batch.repository';
+import { readPageCodes } from './page-codes';
 import { withSeparatedPages } from './pdf-pages';
 
 export const BATCH_SETTINGS = Symbol('BATCH_SETTINGS');
@@ -48,6 +45,8 @@ export const BATCH_SETTINGS = Symbol('BATCH_SETTINGS');
 export interface BatchSettings {
   readonly maxBytes: number;
   readonly renderDpi: number;
+  /** Page ranges rendered and decoded at once; 0: one per core, at most 4. */
+  readonly renderLanes: number;
   readonly popplerTimeoutMs: number;
   /** The register's public keys that check the QR codes (several while a key rotates). */
   readonly qrPublicKeys: readonly KeyObject[];
@@ -71,7 +70,8 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  * Scanned batches: the PDF is stored and a job queued at once; the job reads each page's QR code,
  * splits the batch at the summary sheets (or after the certificate's first page), attaches each
  * demand's pages as one document through the same checks as an upload, and mails the report.
- * Running a job again is harmless: pages already attached are recognised by their SHA-256.
+ * Running a job again is harmless: pages already attached are recognised by their SHA-256, and
+ * the report is mailed once per batch (a claim in `batch_notifications`, ADR 0003).
  */
 @Injectable()
 export class BatchesService {
@@ -196,10 +196,26 @@ export class BatchesService {
     );
     if (split.groups.length > 0)
       await withSeparatedPages(pdf, this.settings.popplerTimeoutMs, async (separated) => {
-        for (const group of split.groups) {
-          const outcome = await this.attach(queued, group, await separated.extract(group.pages));
-          if ('documentId' in outcome) placed.push(outcome);
-          else rejected.push(outcome);
+        // The next demand's pages are put together while this one is stored.
+        const extract = (pages: readonly number[]) => {
+          const pieces = separated.extract(pages);
+          // Awaited on the next turn, or not at all when an attachment fails.
+          pieces.catch(() => undefined);
+          return pieces;
+        };
+        let pieces = extract(split.groups[0].pages);
+        try {
+          for (const [index, group] of split.groups.entries()) {
+            const current = await pieces;
+            const following = split.groups[index + 1];
+            if (following) pieces = extract(following.pages);
+            const outcome = await this.attach(queued, group, current);
+            if ('documentId' in outcome) placed.push(outcome);
+            else rejected.push(outcome);
+          }
+        } finally {
+          // Its temporary directory goes once no pdfunite writes there.
+          await pieces.catch(() => undefined);
         }
       });
     return this.finish(queued, placed, rejected);
@@ -214,9 +230,11 @@ export class BatchesService {
     pdf: Buffer,
   ): Promise<ReturnType<typeof splitBatch> | { unreadable: BatchRejectionRecord }> {
     try {
-      const pages = await readQrCodesFromPdf(pdf, {
+      const pages = await readPageCodes(pdf, {
         dpi: this.settings.renderDpi,
         timeoutMs: this.settings.popplerTimeoutMs,
+        pageCount: batch.file.pages,
+        ...(this.settings.renderLanes > 0 ? { lanes: this.settings.renderLanes } : {}),
       });
       return splitBatch(
         pages.map((page) => this.pageCode(page.text)),
@@ -250,20 +268,8 @@ export class BatchesService {
       rejected,
     };
     const recipients = await this.recipients(done);
-    if (recipients.length > 0) {
-      await this.mail.send({
-        to: recipients.join(', '),
-        subject: `Numérisation des pièces justificatives : ${placed.length} demande(s) téléversée(s), ${rejected.length} rejet(s)`,
-        text: reportText(done),
-        ...(currentCorrelationId() ? { correlationId: currentCorrelationId() } : {}),
-      });
-    }
-    const reported: ScannedBatch = {
-      ...done,
-      ...(recipients.length > 0
-        ? { notification: { to: recipients, sentAt: this.clock.now().toISOString() } }
-        : {}),
-    };
+    const notification = recipients.length > 0 ? await this.notify(done, recipients) : undefined;
+    const reported: ScannedBatch = { ...done, ...(notification ? { notification } : {}) };
     await this.batches.save(reported);
     this.logger.log({
       msg: 'scanned batch processed',
@@ -272,6 +278,49 @@ export class BatchesService {
       rejected: rejected.length,
     });
     return reported;
+  }
+
+  /**
+   * Mails the report once per batch: a run again (a retry after a crash between the mail and
+   * the batch's save, a worker that stalled) finds the claim of the run that mailed it.
+   */
+  private async notify(batch: ScannedBatch, recipients: string[]): Promise<BatchNotification> {
+    const token = randomUUID();
+    const claim = await this.batches.claimNotification(
+      batch.batchId,
+      recipients,
+      token,
+      this.clock.now(),
+    );
+    if (!claim.claimed) {
+      const { to, sentAt } = claim.existing;
+      this.logger.log({
+        msg: 'batch report mailed before: not sent again',
+        batchId: batch.batchId,
+      });
+      return { to, ...(sentAt ? { sentAt } : {}) };
+    }
+    try {
+      await this.mail.send({
+        to: recipients.join(', '),
+        subject: `Numérisation des pièces justificatives : ${batch.placed.length} demande(s) téléversée(s), ${batch.rejected.length} rejet(s)`,
+        text: reportText(batch),
+        ...(currentCorrelationId() ? { correlationId: currentCorrelationId() } : {}),
+      });
+    } catch (error) {
+      // Refused by the relay: the job's next attempt may send it (if the release fails, none will).
+      await this.batches.releaseNotification(batch.batchId, token).catch((releaseError: Error) =>
+        this.logger.warn({
+          msg: 'batch report claim not released',
+          batchId: batch.batchId,
+          reason: releaseError.message,
+        }),
+      );
+      throw error;
+    }
+    const sentAt = this.clock.now();
+    await this.batches.markNotificationSent(batch.batchId, sentAt);
+    return { to: recipients, sentAt: sentAt.toISOString() };
   }
 
   /** One demand's pages as one document, through the checks of an upload. */
