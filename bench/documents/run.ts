@@ -6,17 +6,29 @@
  *    job, rendering, QR decoding, split, attachment), beside poppler's bare rendering of the same
  *    pages at the same resolution, in one process and in one process per core.
  * 2. Uploads of 1 MB PDFs through the API (multipart, type and PDF checks, hashing, claims,
- *    GridFS, revision and outbox), beside bare GridFS writes of the same files.
+ *    file store, revision and outbox), beside bare writes of the same files to the same store.
  *
- *   npm run bench:documents -- [--pages 200] [--uploads 40] [--dpi 150]
+ *   npm run bench:documents -- [--pages 200] [--uploads 40] [--dpi 150] [--storage gridfs|s3]
  *
- * Needs the local stack (bin/sne infra start). Writes bench/documents/results.json.
+ * Needs the local stack (bin/sne infra start). Writes bench/documents/results.json, or
+ * results-s3.json with `--storage s3` (the app's files in the local S3 server, DOCUMENT_STORAGE).
  */
 import { NestFactory } from '@nestjs/core';
 import { DemandEventTypes, encodeEvent, Topics } from '@sne/contracts';
 import { MONGO_CONNECTION } from '@sne/persistence';
 import { summarySheetPdf, transmittalSlipPdf } from '@sne/printing';
-import { appEnv, factory, guichetAuth, isolate, operatorAuth, TestKafka } from '@sne/testing';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import {
+  appEnv,
+  factory,
+  guichetAuth,
+  isolate,
+  operatorAuth,
+  removeTestBucket,
+  s3StorageEnv,
+  TestKafka,
+  testStack,
+} from '@sne/testing';
 import { type Connection, mongo } from 'mongoose';
 import { execFile } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
@@ -30,6 +42,7 @@ import PDFDocument from 'pdfkit';
 import { imagesToPdf } from '../../libs/printing/src/testing/scan-simulation';
 import { AppModule } from '../../apps/document-ingestion/src/app.module';
 import { loadDocumentIngestionConfig } from '../../apps/document-ingestion/src/config';
+import { s3Client } from '../../apps/document-ingestion/src/documents/s3-file-store';
 import { positiveIntegerOption, writeResults } from '../cli';
 
 const run = promisify(execFile);
@@ -52,6 +65,115 @@ function textPdf(text: string, bytes = 0): Promise<Buffer> {
     doc.fontSize(14).text(text);
     // Lines of random letters: a page that weighs what a scanned piece weighs.
     if (bytes > 0) doc.fontSize(2).text(randomBytes(bytes / 2).toString('base64'));
+    doc.end();
+  });
+}
+
+/**
+ * A supporting document as dense as the real ones (a payslip, a tax notice): a framed header,
+ * about 45 lines of labels and amounts in a ruled table, a footer. Pages like these have the
+ * contrast that makes the QR reader try every copy of the page, as real batches do.
+ */
+function piecePdf(numeroUnique: string, piece: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const doc = new PDFDocument({ size: 'A4', margin: 40, info: { CreationDate: new Date(0) } });
+    const chunks: Buffer[] = [];
+    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+    const payslip = piece % 3 !== 2;
+    const title = payslip ? 'BULLETIN DE PAIE' : "AVIS D'IMPÔT SUR LES REVENUS";
+    doc.rect(40, 40, 515, 70).lineWidth(1.2).stroke();
+    doc.font('Helvetica-Bold').fontSize(15).text(title, 55, 52);
+    doc
+      .font('Helvetica')
+      .fontSize(9)
+      .text(`Pièce ${piece + 1} de la demande ${numeroUnique}`, 55, 74)
+      .text(
+        'SARL Transports Mosellans, 4 rue des Forges, 57000 Metz — SIRET 512 345 678 00021',
+        55,
+        88,
+      );
+    doc.rect(360, 125, 195, 60).stroke();
+    doc.fontSize(9).text('M. Essai BANC\n12 rue de la Gare\n57070 Metz', 370, 135);
+    doc.fontSize(8.5).text('Période du 01/10/2026 au 31/10/2026 — Emploi : conducteur', 40, 135);
+    const labels = payslip
+      ? [
+          'Salaire de base',
+          'Heures supplémentaires 25 %',
+          'Prime d’ancienneté',
+          'Indemnité de transport',
+          'Sécurité sociale plafonnée',
+          'Sécurité sociale déplafonnée',
+          'Complémentaire tranche 1',
+          'Assurance chômage',
+          'CSG déductible',
+          'CSG/CRDS non déductible',
+          'Mutuelle',
+          'Prévoyance',
+          'Titres-restaurant',
+          'Réduction générale',
+          'Acompte',
+        ]
+      : [
+          'Traitements et salaires',
+          'Revenu fiscal de référence',
+          'Nombre de parts',
+          'Revenus fonciers',
+          'Pensions alimentaires',
+          'Frais réels',
+          'Revenu brut global',
+          'Charges déductibles',
+          'Revenu imposable',
+          'Impôt brut',
+          'Décote',
+          'Réductions d’impôt',
+          'Crédits d’impôt',
+          'Prélèvement à la source',
+          'Solde',
+        ];
+    const top = 200;
+    const lineHeight = 12.5;
+    const rows = 45;
+    doc.rect(40, top - 4, 515, rows * lineHeight + 8).stroke();
+    for (const x of [300, 380, 460])
+      doc
+        .moveTo(x, top - 4)
+        .lineTo(x, top + rows * lineHeight + 4)
+        .stroke();
+    doc.fontSize(8.5);
+    for (let row = 0; row < rows; row++) {
+      const y = top + row * lineHeight;
+      const base = ((piece + 1) * 7919 + row * 104729) % 250_000;
+      const label = `${labels[row % labels.length]}${row >= labels.length ? ` (${Math.floor(row / labels.length) + 1})` : ''}`;
+      doc.text(label, 46, y, { width: 250, lineBreak: false });
+      doc.text((base / 100).toFixed(2), 306, y, { width: 70, align: 'right', lineBreak: false });
+      doc.text(((base % 1000) / 100).toFixed(2), 386, y, {
+        width: 70,
+        align: 'right',
+        lineBreak: false,
+      });
+      doc.text(((base * 3) / 1000).toFixed(2), 466, y, {
+        width: 80,
+        align: 'right',
+        lineBreak: false,
+      });
+      if (row % 5 === 4)
+        doc
+          .moveTo(40, y + lineHeight - 2)
+          .lineTo(555, y + lineHeight - 2)
+          .lineWidth(0.4)
+          .stroke()
+          .lineWidth(1.2);
+    }
+    doc
+      .fontSize(8)
+      .text(
+        'Dans votre intérêt et pour vous aider à faire valoir vos droits, conservez ce document sans limitation de durée.',
+        40,
+        top + rows * lineHeight + 16,
+        { width: 515 },
+      );
     doc.end();
   });
 }
@@ -124,17 +246,21 @@ async function main(): Promise<void> {
   const pageTarget = positiveIntegerOption(argv, '--pages') ?? 200;
   const uploads = positiveIntegerOption(argv, '--uploads') ?? 40;
   const dpi = positiveIntegerOption(argv, '--dpi') ?? 150;
+  const storage = argv.includes('--storage') ? argv[argv.indexOf('--storage') + 1] : 'gridfs';
+  if (storage !== 'gridfs' && storage !== 's3') throw new Error('--storage is gridfs or s3');
   const keys = generateKeyPairSync('ed25519');
   const publicKey = Buffer.from(keys.publicKey.export({ type: 'spki', format: 'pem' })).toString(
     'base64',
   );
   const isolation = isolate('bench-documents');
+  const s3 = s3Client({ ...testStack().s3, bucket: isolation.id, forcePathStyle: true });
   const kafka = new TestKafka(isolation.topicPrefix);
   await kafka.createPlatformTopics();
   const app = await NestFactory.create(
     AppModule.forRoot(
       loadDocumentIngestionConfig(
         appEnv(isolation, {
+          ...(storage === 's3' ? s3StorageEnv(isolation) : {}),
           LOG_LEVEL: 'warn',
           QR_PUBLIC_KEYS: publicKey,
           BATCH_RENDER_DPI: String(dpi),
@@ -204,7 +330,7 @@ async function main(): Promise<void> {
         ),
       );
       for (let piece = 0; piece < PIECES_PER_DEMAND; piece++) {
-        pages.push(await textPdf(`Pièce ${piece + 1} de la demande ${numeroUnique}`));
+        pages.push(await piecePdf(numeroUnique, piece));
       }
     }
     const batch = await scannedBatch(pages, dpi);
@@ -263,13 +389,18 @@ async function main(): Promise<void> {
     const bucket = new mongo.GridFSBucket(connection.db!, { bucketName: 'bench_bare' });
     const bareStart = performance.now();
     for (const [i, file] of files.entries()) {
-      await pipeline(Readable.from([file]), bucket.openUploadStream(`bare-${i}.pdf`));
+      if (storage === 's3')
+        await s3.send(
+          new PutObjectCommand({ Bucket: isolation.id, Key: `bench_bare/${i}`, Body: file }),
+        );
+      else await pipeline(Readable.from([file]), bucket.openUploadStream(`bare-${i}.pdf`));
     }
     const bareSeconds = (performance.now() - bareStart) / 1000;
 
     const round = (value: number) => Math.round(value * 100) / 100;
     const results = {
       measuredAt: new Date().toISOString(),
+      storage,
       batch: {
         pages: pages.length,
         demands: numeros.length,
@@ -291,16 +422,23 @@ async function main(): Promise<void> {
         megabytes: round(megabytes),
         refused,
         throughAppMegabytesPerSecond: round(megabytes / uploadSeconds),
-        bareGridFsMegabytesPerSecond: round(megabytes / bareSeconds),
+        [storage === 's3' ? 'bareS3MegabytesPerSecond' : 'bareGridFsMegabytesPerSecond']: round(
+          megabytes / bareSeconds,
+        ),
       },
     };
     console.log(JSON.stringify(results, null, 2));
-    await writeResults(join(__dirname, 'results.json'), results);
+    await writeResults(
+      join(__dirname, storage === 's3' ? 'results-s3.json' : 'results.json'),
+      results,
+    );
   } finally {
     await producer.disconnect();
     await app.get<Connection>(MONGO_CONNECTION).dropDatabase();
     await app.close();
     await kafka.cleanup();
+    if (storage === 's3') await removeTestBucket(s3, isolation.id);
+    s3.destroy();
   }
 }
 
