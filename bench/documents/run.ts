@@ -276,25 +276,35 @@ async function main(): Promise<void> {
   const producer = kafka.kafka.producer();
   await producer.connect();
   try {
-    const demands = Math.max(1, Math.round((pageTarget - 1) / (PIECES_PER_DEMAND + 1)));
-    const numeros: string[] = [];
-    for (let n = 0; n < demands; n++) {
-      const demand = factory.demand({ department: '057', guichetCode: '10691', state: 'active' });
-      await producer.send({
-        topic: kafka.topic(Topics.DemandEvents),
-        messages: [encodeEvent(factory.demandEvent(DemandEventTypes.Registered, demand))],
-      });
-      numeros.push(demand.numeroUnique);
-    }
-    for (const numero of numeros) {
-      for (;;) {
-        const known = await fetch(`${api}/demands/${encodeURIComponent(numero)}/documents`, {
-          headers: operatorAuth(),
+    const registerDemands = async (count: number): Promise<string[]> => {
+      const registered: string[] = [];
+      for (let n = 0; n < count; n++) {
+        const demand = factory.demand({ department: '057', guichetCode: '10691', state: 'active' });
+        await producer.send({
+          topic: kafka.topic(Topics.DemandEvents),
+          messages: [encodeEvent(factory.demandEvent(DemandEventTypes.Registered, demand))],
         });
-        if (known.status === 200) break;
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        registered.push(demand.numeroUnique);
       }
-    }
+      for (const numero of registered) {
+        for (;;) {
+          const known = await fetch(`${api}/demands/${encodeURIComponent(numero)}/documents`, {
+            headers: operatorAuth(),
+          });
+          if (known.status === 200) break;
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+      }
+      return registered;
+    };
+    const numeros = await registerDemands(
+      Math.max(1, Math.round((pageTarget - 1) / (PIECES_PER_DEMAND + 1))),
+    );
+    // The uploads are payslips, 15 at most per demand (the category's limit): enough demands.
+    const uploadNumeros = [
+      ...numeros,
+      ...(await registerDemands(Math.max(0, Math.ceil(uploads / 15) - numeros.length))),
+    ];
 
     // 1. A scanned batch.
     const guichet = { code: '10691', name: 'Metz Habitat Territoire', department: '057' };
@@ -374,7 +384,7 @@ async function main(): Promise<void> {
         `piece-${i}.pdf`,
       );
       const answer = await fetch(
-        `${api}/demands/${encodeURIComponent(numeros[i % numeros.length])}/documents`,
+        `${api}/demands/${encodeURIComponent(uploadNumeros[i % uploadNumeros.length])}/documents`,
         {
           method: 'POST',
           headers: METZ,
