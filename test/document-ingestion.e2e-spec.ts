@@ -11,6 +11,7 @@ import {
   Topics,
 } from '@sne/contracts';
 import { MONGO_CONNECTION } from '@sne/persistence';
+import { parisDate } from '@sne/domain';
 import { Clock } from '@sne/platform';
 import {
   appEnv,
@@ -36,6 +37,8 @@ import PDFDocument from 'pdfkit';
 import { PNG } from 'pngjs';
 import { summarySheetPdf, transmittalSlipPdf } from '@sne/printing';
 import { imagesToPdf, scanLikePng } from '../libs/printing/src/testing/scan-simulation';
+import { AppModule as ConsoleModule } from '../apps/console/src/app.module';
+import { loadConsoleConfig } from '../apps/console/src/config';
 import { AppModule } from '../apps/document-ingestion/src/app.module';
 import { AuditLog } from '../apps/document-ingestion/src/audit/audit-log';
 import { BatchRepository } from '../apps/document-ingestion/src/batches/batch.repository';
@@ -1393,6 +1396,64 @@ describe('document-ingestion: supporting documents', () => {
         );
       } finally {
         crash.mockRestore();
+      }
+    });
+
+    it("lists a day's batches for their uploader and the managers, and the queue for managers", async () => {
+      const numero = await aDemand();
+      const submitted = await submit(
+        await scanned([
+          await slip([{ numeroUnique: numero, pageCount: 2 }]),
+          await sheet(numero, 2),
+          await aPdf('Quittance'),
+        ]),
+        { notifyEmail: `liste.${isolation.id}@example.fr` },
+      );
+      const batchId = submitted.body.batch.batchId as string;
+      await processed(batchId);
+      const day = parisDate(new Date(submitted.body.batch.receivedAt as string));
+
+      const today = await http('GET', '/scanned-batches', METZ);
+      expect(today.status).toBe(200);
+      expect(today.body.day).toBe(day);
+      const mine = today.body.batches as Array<Record<string, any>>;
+      expect(mine.map((batch) => batch.batchId)).toContain(batchId);
+      expect(mine.find((batch) => batch.batchId === batchId)).toMatchObject({
+        status: 'done',
+        placed: [expect.objectContaining({ numeroUnique: numero })],
+      });
+      expect(mine.every((batch) => !('principal' in batch))).toBe(true);
+      expect(
+        (await http('GET', `/scanned-batches?day=${day}`, operatorAuth())).body.batches.map(
+          (batch: any) => batch.batchId,
+        ),
+      ).toContain(batchId);
+      expect((await http('GET', `/scanned-batches?day=${day}`, PARIS)).body.batches).toEqual([]);
+      expect((await http('GET', '/scanned-batches?day=1999-01-01', METZ)).body.batches).toEqual([]);
+      expect((await http('GET', '/scanned-batches?day=2026-13-01', METZ)).status).toBe(400);
+
+      const queue = await http('GET', '/scanned-batches/queue', operatorAuth());
+      expect(queue.status).toBe(200);
+      expect(queue.body).toMatchObject({
+        name: 'document-batches',
+        counts: { waiting: expect.any(Number), completed: expect.any(Number) },
+      });
+      expect(queue.body.counts.completed).toBeGreaterThanOrEqual(1);
+      expect((await http('GET', '/scanned-batches/queue', METZ)).status).toBe(403);
+
+      const consoleApp = await startApp(
+        ConsoleModule.forRoot(
+          loadConsoleConfig(appEnv(isolation, { DOCUMENT_INGESTION_URL: api })),
+        ),
+      );
+      try {
+        const page = await (await fetch(`${consoleApp.url}/documents?day=${day}`)).text();
+        expect(page).toContain(`Lots reçus le ${day}`);
+        expect(page).toContain(`${numero} (p. 3)`);
+        expect(page).toContain('traité');
+        expect(page).toContain(`liste.${isolation.id}@example.fr`);
+      } finally {
+        await consoleApp.app.close();
       }
     });
 

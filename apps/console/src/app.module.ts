@@ -6,6 +6,8 @@ import { QueuesModule, redisSettingsFrom } from '@sne/queues';
 import { ConsoleController } from './console.controller';
 import { DispatchingClient } from './dispatching/dispatching.client';
 import { DispatchingController } from './dispatching/dispatching.controller';
+import { DocumentIngestionClient } from './document-ingestion/document-ingestion.client';
+import { ScannedBatchesController } from './document-ingestion/scanned-batches.controller';
 import { PlatformStatusService, CONSOLE_CONFIG } from './platform-status.service';
 import { RenewalNoticesClient } from './renewal-notices/renewal-notices.client';
 import { RenewalNoticesController } from './renewal-notices/renewal-notices.controller';
@@ -23,12 +25,18 @@ export class AppModule {
         KafkaModule.forRoot(kafkaSettingsFrom(config, APP_NAME)),
         QueuesModule.forRoot(redisSettingsFrom(config)),
       ],
-      controllers: [ConsoleController, DispatchingController, RenewalNoticesController],
+      controllers: [
+        ConsoleController,
+        DispatchingController,
+        RenewalNoticesController,
+        ScannedBatchesController,
+      ],
       providers: [
         { provide: CONSOLE_CONFIG, useValue: config },
         PlatformStatusService,
         DispatchingClient,
         RenewalNoticesClient,
+        DocumentIngestionClient,
       ],
     };
   }

@@ -99,7 +99,7 @@ export function layout(
       <body>
         <nav>
           <a href="/">Services</a><a href="/guichets">Guichets</a><a href="/lag">Retards</a
-          ><a href="/renewal">Renouvellements</a>
+          ><a href="/renewal">Renouvellements</a><a href="/documents">Lots numérisés</a>
         </nav>
         <h1>${title}</h1>
         ${body}

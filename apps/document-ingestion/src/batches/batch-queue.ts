@@ -32,6 +32,10 @@ export class BatchQueue implements OnModuleInit {
     return batchLoadingStart(now, this.window || undefined);
   }
 
+  async counts(): Promise<Record<string, number>> {
+    return this.queue!.getJobCounts('waiting', 'delayed', 'active', 'completed', 'failed');
+  }
+
   async enqueue(batchId: string, start: Date, correlationId: string | undefined): Promise<void> {
     await this.queue!.add(
       'split',

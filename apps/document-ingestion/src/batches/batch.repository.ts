@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Principal } from '@sne/auth';
-import type { BatchChannel } from '@sne/domain';
-import { isDuplicateKeyError, MONGO_CONNECTION } from '@sne/persistence';
+import { type BatchChannel, parisDate } from '@sne/domain';
+import { isDuplicateKeyError, MONGO_CONNECTION, ScopedLog } from '@sne/persistence';
 import { type Connection, type Model, Schema } from 'mongoose';
 
 /** `failed`: every attempt of the job failed (a server out of reach); `failure` says why. */
@@ -73,11 +73,15 @@ interface NotificationClaimDocument extends Omit<NotificationClaim, 'batchId'> {
   _id: string;
 }
 
-/** Scanned batches and what became of them, one document each, written by `_id` only. */
+/**
+ * Scanned batches and what became of them, one document each, written by `_id` only; and the
+ * batches received each (Paris) day, a `ScopedLog` so that a day is listed by `_id` reads.
+ */
 @Injectable()
 export class BatchRepository implements OnModuleInit {
   private readonly batches: Model<BatchDocument>;
   private readonly notifications: Model<NotificationClaimDocument>;
+  private readonly receivedByDay: ScopedLog<string>;
 
   constructor(@Inject(MONGO_CONNECTION) connection: Connection) {
     this.batches = connection.model<BatchDocument>(
@@ -103,14 +107,27 @@ export class BatchRepository implements OnModuleInit {
       ),
       'batch_notifications',
     );
+    this.receivedByDay = new ScopedLog<string>(connection, 'scanned_batches_by_day');
   }
 
   async onModuleInit(): Promise<void> {
-    await Promise.all([this.batches.init(), this.notifications.init()]);
+    await Promise.all([this.batches.init(), this.notifications.init(), this.receivedByDay.init()]);
   }
 
+  /** Listed in its day first: a crash in between leaves an id the day's list skips, not a lost batch. */
   async create(batch: ScannedBatch): Promise<void> {
+    const receivedAt = new Date(batch.receivedAt);
+    await this.receivedByDay.append(parisDate(receivedAt), [batch.batchId], receivedAt);
     await this.batches.insertMany([{ _id: batch.batchId, ...batch }], { lean: true });
+  }
+
+  /** The batches received on a Paris day (`YYYY-MM-DD`), in the order they came. */
+  async receivedOn(day: string): Promise<ScannedBatch[]> {
+    const ids = [...new Set((await this.receivedByDay.read(day)).items)];
+    const batches = await Promise.all(ids.map((batchId) => this.find(batchId)));
+    return batches
+      .filter((batch): batch is ScannedBatch => batch !== undefined)
+      .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
   }
 
   /** The batch job is its one writer once it is queued. */

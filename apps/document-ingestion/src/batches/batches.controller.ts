@@ -1,13 +1,23 @@
-import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal } from '@sne/auth';
-import { InvalidInputError } from '@sne/platform';
+import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
+import { CurrentPrincipal, type Principal, Roles } from '@sne/auth';
+import { parisDate } from '@sne/domain';
+import { Clock, InvalidInputError } from '@sne/platform';
 import type { Request, Response } from 'express';
 import { readMultipartUpload } from '../documents/multipart-upload';
+import { BATCH_QUEUE } from './batch-queue';
 import type { ScannedBatch } from './batch.repository';
 import { BatchesService } from './batches.service';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const DAY = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
 /** What the API shows of a batch: not the uploader's token claims. */
 function view(batch: ScannedBatch) {
@@ -19,7 +29,10 @@ function view(batch: ScannedBatch) {
 @ApiBearerAuth()
 @Controller('scanned-batches')
 export class BatchesController {
-  constructor(private readonly batches: BatchesService) {}
+  constructor(
+    private readonly batches: BatchesService,
+    private readonly clock: Clock,
+  ) {}
 
   @Post()
   @ApiOperation({
@@ -57,6 +70,35 @@ export class BatchesController {
     response.status(202);
     response.setHeader('Location', `/scanned-batches/${batch.batchId}`);
     return { batch: view(batch) };
+  }
+
+  @Get()
+  @ApiOperation({
+    summary:
+      'The batches received on a day (Paris time; today by default): yours, or all of them for national administrators and territorial managers',
+  })
+  @ApiQuery({ name: 'day', required: false, description: 'YYYY-MM-DD' })
+  async receivedOn(
+    @CurrentPrincipal() principal: Principal,
+    @Query('day') day: string | undefined,
+  ) {
+    if (day !== undefined && !DAY.test(day))
+      throw new InvalidInputError('invalid day', [{ path: '/day', message: 'YYYY-MM-DD' }]);
+    const listed = day ?? parisDate(this.clock.now());
+    return {
+      day: listed,
+      batches: (await this.batches.receivedOn(principal, listed)).map(view),
+    };
+  }
+
+  @Get('queue')
+  @Roles('national-admin', 'territorial-manager')
+  @ApiOperation({
+    summary:
+      'The split jobs by state: waiting, delayed (until the loading window or a retry), active, completed, failed',
+  })
+  async queue() {
+    return { name: BATCH_QUEUE, counts: await this.batches.queueCounts() };
   }
 
   @Get(':batchId')

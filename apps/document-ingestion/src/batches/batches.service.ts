@@ -66,6 +66,14 @@ const ATTACH_REASON_LABELS: Readonly<Record<string, string>> = {
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+/** The uploader sees its batches; national administrators and territorial managers, all. */
+function seesBatch(principal: Principal, batch: ScannedBatch): boolean {
+  const manager =
+    principal.kind === 'operator' &&
+    principal.roles.some((role) => role === 'national-admin' || role === 'territorial-manager');
+  return manager || batch.uploadedBy === principalLabel(principal);
+}
+
 /**
  * Scanned batches: the PDF is stored and a job queued at once; the job reads each page's QR code,
  * splits the batch at the summary sheets (or after the certificate's first page), attaches each
@@ -157,13 +165,19 @@ export class BatchesService {
   /** A batch's status: for whoever uploaded it and the managers. */
   async status(principal: Principal, batchId: string): Promise<ScannedBatch> {
     const batch = await this.batches.find(batchId);
-    if (!batch) throw new NotFoundError('no such batch', { batchId });
-    const manager =
-      principal.kind === 'operator' &&
-      principal.roles.some((role) => role === 'national-admin' || role === 'territorial-manager');
-    if (batch.uploadedBy !== principalLabel(principal) && !manager)
+    if (!batch || !seesBatch(principal, batch))
       throw new NotFoundError('no such batch', { batchId });
     return batch;
+  }
+
+  /** The batches received on a Paris day that the caller sees: all of them for the managers. */
+  async receivedOn(principal: Principal, day: string): Promise<ScannedBatch[]> {
+    return (await this.batches.receivedOn(day)).filter((batch) => seesBatch(principal, batch));
+  }
+
+  /** The split jobs by state (waiting, delayed until the loading window, active, failed…). */
+  queueCounts(): Promise<Record<string, number>> {
+    return this.queue.counts();
   }
 
   /** The job gave up: the batch says so rather than staying `processing` for ever. */
