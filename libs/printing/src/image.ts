@@ -206,3 +206,122 @@ export function binariseAndDespeckle(image: GrayImage, threshold: number): GrayI
   }
   return { width, height, data: out };
 }
+
+/**
+ * How many places of a black and white image look like a QR code's finder pattern: dark, light,
+ * dark, light, dark runs in the ratio 1:1:3:1:1 along a row, confirmed along the column through
+ * their middle, by at least two rows (a real pattern is crossed by three modules' worth of rows;
+ * a coincidence in text by one). Modules of `minModule` pixels and more are looked for.
+ */
+export function countFinderPatterns(binary: GrayImage, minModule = 2): number {
+  const { width, height, data } = binary;
+  const found: Array<{ x: number; y: number; module: number; rows: number }> = [];
+  const runs = new Int32Array(5);
+  for (let y = 0; y < height; y += 1) {
+    const row = y * width;
+    runs.fill(0);
+    let dark = data[row] === 0;
+    let current = 0;
+    let count = 0;
+    for (let x = 0; x <= width; x += 1) {
+      const isDark = x < width && data[row + x] === 0;
+      if (x < width && isDark === dark) {
+        current += 1;
+        continue;
+      }
+      // A run ended at x.
+      runs.copyWithin(0, 1);
+      runs[4] = current;
+      count += 1;
+      if (dark && count >= 5) {
+        const total = runs[0] + runs[1] + runs[2] + runs[3] + runs[4];
+        const module = total / 7;
+        if (module >= minModule && hasFinderRatios(runs, module)) {
+          const centreX = x - runs[4] - runs[3] - (runs[2] >> 1);
+          const vertical = verticalRuns(binary, centreX, y, total * 2);
+          if (vertical !== undefined) {
+            const verticalTotal = vertical.runs.reduce((sum, run) => sum + run, 0);
+            if (
+              Math.abs(verticalTotal - total) * 5 < total * 2 &&
+              hasFinderRatios(vertical.runs, verticalTotal / 7)
+            ) {
+              addCandidate(found, centreX, vertical.centreY, (module + verticalTotal / 7) / 2);
+            }
+          }
+        }
+      }
+      dark = isDark;
+      current = 1;
+    }
+  }
+  return found.filter((candidate) => candidate.rows >= 2).length;
+}
+
+function hasFinderRatios(runs: ArrayLike<number>, module: number): boolean {
+  const tolerance = Math.max(module / 2, 1);
+  return (
+    Math.abs(runs[0] - module) <= tolerance &&
+    Math.abs(runs[1] - module) <= tolerance &&
+    Math.abs(runs[2] - 3 * module) <= 3 * tolerance &&
+    Math.abs(runs[3] - module) <= tolerance &&
+    Math.abs(runs[4] - module) <= tolerance
+  );
+}
+
+/** The five runs along column x through the dark run at (x, y), or undefined at an edge. */
+function verticalRuns(
+  binary: GrayImage,
+  x: number,
+  y: number,
+  maxLength: number,
+): { runs: number[]; centreY: number } | undefined {
+  const { width, height, data } = binary;
+  const ink = (row: number): boolean => data[row * width + x] === 0;
+  if (!ink(y)) return undefined;
+  const walk = (step: 1 | -1): number[] | undefined => {
+    const lengths = [0, 0, 0];
+    let row = y;
+    let length = 0;
+    for (let part = 0; part < 3; part += 1) {
+      const wantDark = part !== 1;
+      while (row >= 0 && row < height && ink(row) === wantDark && length < maxLength) {
+        lengths[part] += 1;
+        row += step;
+        length += 1;
+      }
+      if (lengths[part] === 0 || row < 0 || row >= height || length >= maxLength) {
+        // The outer dark run may end at the image's edge; the others may not.
+        if (part < 2 || lengths[part] === 0) return undefined;
+      }
+    }
+    return lengths;
+  };
+  const up = walk(-1);
+  const down = walk(1);
+  if (up === undefined || down === undefined) return undefined;
+  // The centre row was counted by both walks.
+  const centre = up[0] + down[0] - 1;
+  return {
+    runs: [up[2], up[1], centre, down[1], down[2]],
+    centreY: y - up[0] + 1 + (centre >> 1),
+  };
+}
+
+function addCandidate(
+  found: Array<{ x: number; y: number; module: number; rows: number }>,
+  x: number,
+  y: number,
+  module: number,
+): void {
+  for (const candidate of found) {
+    if (
+      Math.abs(candidate.x - x) <= 2 * candidate.module &&
+      Math.abs(candidate.y - y) <= 2 * candidate.module &&
+      Math.abs(candidate.module - module) <= candidate.module / 2
+    ) {
+      candidate.rows += 1;
+      return;
+    }
+  }
+  found.push({ x, y, module, rows: 1 });
+}

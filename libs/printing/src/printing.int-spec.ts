@@ -9,10 +9,18 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import jsQR from 'jsqr';
 import PDFDocument from 'pdfkit';
 import { registrationCertificatePdf, renewalCertificatePdf } from './documents/certificates';
 import { summarySheetPdf } from './documents/summary-sheet';
 import { transmittalSlipPdf } from './documents/transmittal-slip';
+import {
+  binariseAndDespeckle,
+  countFinderPatterns,
+  GrayImage,
+  grayFromPng,
+  inkThreshold,
+} from './image';
 import { parseQrPayload, QrPayload } from './qr-payload';
 import {
   CorruptPdfError,
@@ -76,6 +84,47 @@ function plainPagePdf(title: string): Promise<Buffer> {
     doc.rect(56, 600, 480, 120).stroke();
     doc.end();
   });
+}
+
+/** A payslip: a framed header, 45 lines of labels and amounts in a ruled table. */
+function densePagePdf(): Promise<Buffer> {
+  const doc = new PDFDocument({ size: 'A4', margin: 40 });
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.rect(40, 40, 515, 60).stroke();
+    doc.font('Helvetica-Bold').fontSize(15).text('BULLETIN DE PAIE', 55, 52);
+    doc.font('Helvetica').fontSize(8.5);
+    for (let row = 0; row < 45; row += 1) {
+      const y = 130 + row * 13;
+      doc.text(`Cotisation ${row + 1} : sécurité sociale, CSG, mutuelle`, 46, y, {
+        lineBreak: false,
+      });
+      doc.text(((row * 7919) % 250_000).toFixed(2), 400, y, { lineBreak: false });
+      if (row % 5 === 4)
+        doc
+          .moveTo(40, y + 11)
+          .lineTo(555, y + 11)
+          .stroke();
+    }
+    doc.rect(40, 126, 515, 45 * 13 + 4).stroke();
+    doc.end();
+  });
+}
+
+/** Whether jsQR alone, on the page as scanned, finds the code: the reader's first try. */
+function firstTryReads(png: Buffer): boolean {
+  const { width, height, data } = grayFromPng(png);
+  const rgba = new Uint8ClampedArray(width * height * 4);
+  data.forEach((value, pixel) =>
+    rgba.fill(value, 4 * pixel, 4 * pixel + 3).fill(255, 4 * pixel + 3, 4 * pixel + 4),
+  );
+  return jsQR(rgba, width, height, { inversionAttempts: 'dontInvert' }) !== null;
+}
+
+function finderPatterns(image: GrayImage): number {
+  return countFinderPatterns(binariseAndDespeckle(image, inkThreshold(image) ?? 128));
 }
 
 function parsed(text: string | null): QrPayload {
@@ -171,6 +220,49 @@ describe('printed documents read back through poppler', () => {
       kind: 'summary-sheet',
       numeroUnique: '057 1215 073903 10691',
     });
+  });
+
+  describe('retries only where a finder pattern shows', () => {
+    it('reports no code on a dense page scanned at 150 dpi, whose copy shows no finder pattern', async () => {
+      const scan = scanLikePng(await pageAsPng(await densePagePdf(), 150), {
+        degrees: 1.2,
+        seed: 3,
+        speckle: 0.02,
+      });
+      expect(finderPatterns(grayFromPng(scan))).toBe(0);
+
+      const pages = await readQrCodesFromPdf(await imagesToPdf([scan]));
+
+      expect(pages).toEqual([{ page: 1, text: null }]);
+    });
+
+    it.each([
+      ['summary sheet', 100, -2.5, () => summarySheetPdf(factory.summarySheet(), privateKey)],
+      [
+        'transmittal slip',
+        150,
+        2.5,
+        () => transmittalSlipPdf(factory.transmittalSlip(), privateKey),
+      ],
+    ])(
+      'still reads a %s at %i dpi, %d degrees askew, grainy and speckled, that the first try misses',
+      async (_, dpi, degrees, generate) => {
+        const scan = scanLikePng(await pageAsPng(await generate(), dpi), {
+          degrees,
+          seed: 11,
+          grain: 60,
+          speckle: 0.03,
+        });
+        expect(firstTryReads(scan)).toBe(false);
+        expect(finderPatterns(grayFromPng(scan))).toBeGreaterThan(0);
+
+        const pages = await readQrCodesFromPdf(await imagesToPdf([scan]), { dpi });
+
+        expect(parsed(pages[0]?.text ?? null).kind).toBe(
+          dpi === 100 ? 'summary-sheet' : 'transmittal-slip',
+        );
+      },
+    );
   });
 
   describe('a scanned batch: slip, sheet, 2 pieces, sheet, 1 piece', () => {

@@ -2,6 +2,7 @@ import { PNG } from 'pngjs';
 import {
   binariseAndDespeckle,
   boxBlur,
+  countFinderPatterns,
   GrayImage,
   grayFromPgm,
   grayFromPng,
@@ -69,6 +70,53 @@ describe('readQrCodeFromImage', () => {
     const png = new PNG({ width: 1, height: 1 });
     png.data = Buffer.from([0, 0, 0, 0]);
     expect(grayFromPng(PNG.sync.write(png)).data[0]).toBe(255);
+  });
+});
+
+describe('countFinderPatterns', () => {
+  /** A blank page with the given 1-module-per-cell pattern drawn at `scale` pixels a module. */
+  function drawn(rows: string[], scale: number): GrayImage {
+    const side = (rows.length + 8) * scale;
+    const data = new Uint8Array(side * side).fill(255);
+    rows.forEach((row, y) =>
+      [...row].forEach((cell, x) => {
+        if (cell !== '#') return;
+        for (let line = 0; line < scale; line += 1) {
+          const start = ((y + 4) * scale + line) * side + (x + 4) * scale;
+          data.fill(0, start, start + scale);
+        }
+      }),
+    );
+    return { width: side, height: side, data };
+  }
+  const finder = ['#######', '#.....#', '#.###.#', '#.###.#', '#.###.#', '#.....#', '#######'];
+
+  it.each([2, 3, 6])('finds a lone finder pattern of %i-pixel modules', (scale) => {
+    expect(countFinderPatterns(drawn(finder, scale))).toBe(1);
+  });
+
+  it('finds the three of a QR code, askew and speckled', () => {
+    const scanned = grayFromPng(scanLikePng(pageWithQrCode(), { degrees: 2.5, seed: 3 }));
+    const clean = binariseAndDespeckle(scanned, inkThreshold(scanned)!);
+    expect(countFinderPatterns(clean)).toBeGreaterThanOrEqual(3);
+  });
+
+  it('finds none in nested frames, stripes, or a pattern only one row crosses', () => {
+    const frames = [
+      '#########',
+      '#.......#',
+      '#.#####.#',
+      '#.#...#.#',
+      '#.#####.#',
+      '#.......#',
+      '#########',
+    ];
+    expect(countFinderPatterns(drawn(frames, 3))).toBe(0);
+    expect(countFinderPatterns(drawn(['#.###.#', '#.###.#'], 4))).toBe(0);
+    const stripes = Array.from({ length: 30 }, (_, row) =>
+      row % 2 === 0 ? '#'.repeat(30) : '.'.repeat(30),
+    );
+    expect(countFinderPatterns(drawn(stripes, 3))).toBe(0);
   });
 });
 

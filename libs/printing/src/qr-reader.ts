@@ -12,6 +12,7 @@ import { Worker } from 'node:worker_threads';
 import {
   binariseAndDespeckle,
   boxBlur,
+  countFinderPatterns,
   GrayImage,
   grayFromPgm,
   grayFromPng,
@@ -113,13 +114,12 @@ export async function readQrCodesFromPdf(
   };
   const quarterTurns = options.quarterTurns ?? true;
   const directory = await mkdtemp(join(tmpdir(), 'sne-qr-'));
-  let decoder: QrDecoder | undefined;
+  const decoder = decoders.acquire();
   try {
     const input = join(directory, 'input.pdf');
     await writeFile(input, pdf);
     const pageCount = await countPages(poppler, input);
     const lastPage = Math.min(options.lastPage ?? pageCount, pageCount);
-    decoder = new QrDecoder();
     const results: PageQrCode[] = [];
     for (let from = firstPage; from <= lastPage; from += PAGES_PER_RENDER) {
       const to = Math.min(from + PAGES_PER_RENDER - 1, lastPage);
@@ -132,7 +132,8 @@ export async function readQrCodesFromPdf(
     }
     return results;
   } finally {
-    await Promise.all([decoder?.close(), rm(directory, { recursive: true, force: true })]);
+    decoders.release(decoder);
+    await rm(directory, { recursive: true, force: true });
   }
 }
 
@@ -142,11 +143,11 @@ export async function readQrCodeFromImage(
   options: { quarterTurns?: boolean } = {},
 ): Promise<string | null> {
   const image = grayFromPng(png);
-  const decoder = new QrDecoder();
+  const decoder = decoders.acquire();
   try {
     return await readQrCodeFromGray(image, decoder, { quarterTurns: options.quarterTurns ?? true });
   } finally {
-    await decoder.close();
+    decoders.release(decoder);
   }
 }
 
@@ -155,27 +156,32 @@ export async function readQrCodeFromImage(
  * poor scan: black and white at a global threshold, despeckled (grain on grey paper, specks);
  * the same after a light blur (heavier grain); halved (large pages); and, unless turned off,
  * quarter turns of the black and white copy, which give jsQR's row-by-row search for the finder
- * patterns other lines through a tilted code. A page without contrast gets the first try only.
+ * patterns other lines through a tilted code. The retries cost five times the first try and
+ * only help a code jsQR could not find, so they are made only when the black and white copy
+ * shows a finder pattern: a page of text (most pages of a batch) gets the first try only, as
+ * does a page without contrast.
  */
 async function readQrCodeFromGray(
   image: GrayImage,
   decoder: QrDecoder,
   options: { quarterTurns: boolean },
 ): Promise<string | null> {
+  const first = await decoder.decode(image);
+  if (first !== null) return first;
   const threshold = inkThreshold(image);
-  let cleaned: GrayImage | undefined;
-  const clean = (): GrayImage => (cleaned ??= binariseAndDespeckle(image, threshold ?? 128));
-  const attempts: Array<() => GrayImage> = [() => image];
-  if (threshold !== undefined) {
-    attempts.push(clean, () => binariseAndDespeckle(boxBlur(image), threshold));
-    if (image.width >= HALVE_FROM_WIDTH) attempts.push(() => halve(image));
-    if (options.quarterTurns) {
-      for (const turns of [1, 2, 3] as const)
-        attempts.push(() => rotateQuarterTurns(clean(), turns));
-    }
+  if (threshold === undefined) return null;
+  const clean = binariseAndDespeckle(image, threshold);
+  if (countFinderPatterns(clean) === 0) return null;
+  const retries: Array<() => GrayImage> = [
+    () => clean,
+    () => binariseAndDespeckle(boxBlur(image), threshold),
+  ];
+  if (image.width >= HALVE_FROM_WIDTH) retries.push(() => halve(image));
+  if (options.quarterTurns) {
+    for (const turns of [1, 2, 3] as const) retries.push(() => rotateQuarterTurns(clean, turns));
   }
-  for (const attempt of attempts) {
-    const text = await decoder.decode(attempt());
+  for (const retry of retries) {
+    const text = await decoder.decode(retry());
     if (text !== null) return text;
   }
   return null;
@@ -213,6 +219,17 @@ class QrDecoder {
     this.worker.on('exit', (code) => this.fail(new Error(`QR decoder exited with code ${code}`)));
   }
 
+  /** Not crashed, closed or busy. */
+  get usable(): boolean {
+    return this.failure === undefined && this.pending === undefined;
+  }
+
+  /** An idle worker must not keep the process alive. */
+  setKeepsProcessAlive(keeps: boolean): void {
+    if (keeps) this.worker.ref();
+    else this.worker.unref();
+  }
+
   decode(image: GrayImage): Promise<string | null> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     if (this.pending !== undefined) return Promise.reject(new Error('one image at a time'));
@@ -240,6 +257,43 @@ class QrDecoder {
     if (pending !== undefined) action(pending);
   }
 }
+
+/**
+ * Decoders kept between calls: the batch job reads its pages in a dozen ranges, and each call
+ * used to pay a worker's start and a cold jsQR. Idle ones are closed after a while.
+ */
+class DecoderPool {
+  private readonly idle: QrDecoder[] = [];
+  private timer?: NodeJS.Timeout;
+
+  acquire(): QrDecoder {
+    let decoder = this.idle.pop();
+    while (decoder !== undefined && !decoder.usable) {
+      void decoder.close();
+      decoder = this.idle.pop();
+    }
+    decoder ??= new QrDecoder();
+    decoder.setKeepsProcessAlive(true);
+    return decoder;
+  }
+
+  release(decoder: QrDecoder): void {
+    if (!decoder.usable || this.idle.length >= MAX_IDLE_DECODERS) {
+      void decoder.close();
+      return;
+    }
+    decoder.setKeepsProcessAlive(false);
+    this.idle.push(decoder);
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      for (const idle of this.idle.splice(0)) void idle.close();
+    }, IDLE_DECODER_MS).unref();
+  }
+}
+
+const IDLE_DECODER_MS = 30_000;
+const MAX_IDLE_DECODERS = 4;
+const decoders = new DecoderPool();
 
 interface Poppler {
   readonly pdfinfo: string;
