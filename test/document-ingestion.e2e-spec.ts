@@ -32,11 +32,10 @@ import type { Connection } from 'mongoose';
 import { execFile } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { createHash, generateKeyPairSync } from 'node:crypto';
-import { deflateSync } from 'node:zlib';
-import PDFDocument from 'pdfkit';
 import { PNG } from 'pngjs';
 import { summarySheetPdf, transmittalSlipPdf } from '@sne/printing';
 import { imagesToPdf, scanLikePng } from '../libs/printing/src/testing/scan-simulation';
+import { compressedBombPdf, textPdf } from '../libs/printing/src/testing/test-pdfs';
 import { AppModule as ConsoleModule } from '../apps/console/src/app.module';
 import { loadConsoleConfig } from '../apps/console/src/config';
 import { AppModule } from '../apps/document-ingestion/src/app.module';
@@ -58,22 +57,6 @@ const SIMPLE = operator('consultant.simple', ['consultant-simple']);
 const DEMANDE = operator('consultant.demande', ['consultant-demande']);
 const SENSIBLE = operator('consultant.sensible', ['consultant-sensible']);
 const SENSIBLE_PARIS = operator('consultant.paris', ['consultant-sensible'], ['075']);
-
-/** A real PDF of `pages` pages whose text makes its bytes unique. */
-function aPdf(text: string, pages = 1): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const document = new PDFDocument({ size: 'A4', info: { CreationDate: new Date(0) } });
-    const chunks: Buffer[] = [];
-    document.on('data', (chunk: Buffer) => chunks.push(chunk));
-    document.on('end', () => resolve(Buffer.concat(chunks)));
-    document.on('error', reject);
-    for (let page = 0; page < pages; page++) {
-      if (page > 0) document.addPage();
-      document.fontSize(14).text(`${text} — page ${page + 1}`);
-    }
-    document.end();
-  });
-}
 
 function aPng(seed: number): Buffer {
   const png = new PNG({ width: 16, height: 16 });
@@ -105,43 +88,6 @@ function pageAsPng(pdf: Buffer, dpi: number, page = 1): Promise<Buffer> {
     );
     child.stdin!.end(pdf);
   });
-}
-
-/**
- * A compressed bomb: one page whose content is the same deflated stream of 64 MB of spaces
- * referenced 160 times, 10 GB to inflate for whoever renders it, 70 kB on disk.
- */
-function aBombPdf(): Buffer {
-  const stream = deflateSync(Buffer.alloc(64 * 1024 * 1024, 0x20), { level: 9 });
-  const references = Array.from({ length: 160 }, () => '4 0 R').join(' ');
-  const objects = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents [${references}] >>`,
-  ];
-  const parts: Buffer[] = [Buffer.from('%PDF-1.4\n')];
-  let length = parts[0].length;
-  const offsets: number[] = [];
-  const add = (part: Buffer) => {
-    parts.push(part);
-    length += part.length;
-  };
-  objects.forEach((object, index) => {
-    offsets.push(length);
-    add(Buffer.from(`${index + 1} 0 obj\n${object}\nendobj\n`));
-  });
-  offsets.push(length);
-  add(Buffer.from(`4 0 obj\n<< /Length ${stream.length} /Filter /FlateDecode >>\nstream\n`));
-  add(stream);
-  add(Buffer.from('\nendstream\nendobj\n'));
-  const xref = length;
-  add(
-    Buffer.from(
-      `xref\n0 5\n0000000000 65535 f \n${offsets.map((offset) => `${String(offset).padStart(10, '0')} 00000 n \n`).join('')}` +
-        `trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`,
-    ),
-  );
-  return Buffer.concat(parts);
 }
 
 /** The register's QR signing key in this test (the app is given its public half). */
@@ -415,7 +361,7 @@ describe('document-ingestion: supporting documents', () => {
   describe('upload', () => {
     it('stores a PDF as sent, reads its type from the bytes, hashes it and journals the creation', async () => {
       const numero = await aDemand();
-      const pdf = await aPdf('Carte identité Camille', 2);
+      const pdf = await textPdf('Carte identité Camille', 2);
       const created = await upload(numero, {
         bytes: pdf,
         validUntil: '2031-05-31',
@@ -493,7 +439,7 @@ describe('document-ingestion: supporting documents', () => {
     it('keeps PNG and JPEG images as they were sent', async () => {
       const numero = await aDemand();
       const png = aPng(1);
-      const jpeg = await aJpeg(await aPdf('Quittance de loyer'));
+      const jpeg = await aJpeg(await textPdf('Quittance de loyer'));
       const pngAnswer = await upload(numero, {
         bytes: png,
         category: 'LOGACT',
@@ -522,7 +468,7 @@ describe('document-ingestion: supporting documents', () => {
     it('recognises the same file twice on one demand, and accepts it on another demand', async () => {
       const numero = await aDemand();
       const other = await aDemand();
-      const pdf = await aPdf('Avis imposition 2024');
+      const pdf = await textPdf('Avis imposition 2024');
       const first = await upload(numero, { bytes: pdf, category: 'REVFIS', documentType: 'AVIMP' });
       expect(first.status).toBe(201);
       const before = await storedFiles();
@@ -549,13 +495,13 @@ describe('document-ingestion: supporting documents', () => {
     it('attaches documents to active demands and demands awaiting validation only', async () => {
       const waiting = await aDemand({ state: 'awaiting-validation' });
       const radiated = await aDemand({ state: 'radiated' });
-      expect((await upload(waiting, { bytes: await aPdf('en attente') })).status).toBe(201);
-      const refused = await upload(radiated, { bytes: await aPdf('radiée') });
+      expect((await upload(waiting, { bytes: await textPdf('en attente') })).status).toBe(201);
+      const refused = await upload(radiated, { bytes: await textPdf('radiée') });
       expect(refused.status).toBe(422);
       expect(refused.body.error.details.issues).toEqual([
         { path: '/numeroUnique', message: 'demand-not-accepting-documents' },
       ]);
-      const unknown = await upload('057 0125 999999 10691', { bytes: await aPdf('inconnue') });
+      const unknown = await upload('057 0125 999999 10691', { bytes: await textPdf('inconnue') });
       expect(unknown.status).toBe(404);
     });
   });
@@ -577,7 +523,7 @@ describe('document-ingestion: supporting documents', () => {
     };
 
     it('413 above the portal limit, while the guichet channel takes the same file', async () => {
-      const big = Buffer.concat([await aPdf('gros'), Buffer.alloc(PORTAL_LIMIT, 0x20)]);
+      const big = Buffer.concat([await textPdf('gros'), Buffer.alloc(PORTAL_LIMIT, 0x20)]);
       const answer = await refused({ bytes: big, channel: 'portal' });
       expect(answer.status).toBe(413);
       expect(answer.body.error).toMatchObject({
@@ -638,7 +584,7 @@ describe('document-ingestion: supporting documents', () => {
     });
 
     it('422 for a corrupt PDF: truncated, or a PDF header on garbage', async () => {
-      const pdf = await aPdf('tronqué', 3);
+      const pdf = await textPdf('tronqué', 3);
       const truncated = await refused({ bytes: pdf.subarray(0, Math.floor(pdf.length / 2)) });
       expect(truncated.status).toBe(422);
       expect(truncated.body.error).toMatchObject({
@@ -662,7 +608,7 @@ describe('document-ingestion: supporting documents', () => {
       ['..\\..\\windows\\system32.pdf', 'directory'],
       ['.hidden.pdf', 'dot'],
     ])('400 for the file name %j', async (filename, reason) => {
-      const answer = await refused({ bytes: await aPdf(`nom ${filename}`), filename });
+      const answer = await refused({ bytes: await textPdf(`nom ${filename}`), filename });
       expect(answer.status).toBe(400);
       expect(answer.body.error.details.issues).toEqual([
         { path: '/file/filename', message: expect.stringContaining(reason) },
@@ -670,13 +616,13 @@ describe('document-ingestion: supporting documents', () => {
     });
 
     it('400 for an unknown category or a type of another category', async () => {
-      const category = await refused({ bytes: await aPdf('cat'), category: 'XYZ' });
+      const category = await refused({ bytes: await textPdf('cat'), category: 'XYZ' });
       expect(category.status).toBe(400);
       expect(category.body.error.details.issues).toEqual([
         { path: '/category', message: 'unknown-category' },
       ]);
       const type = await refused({
-        bytes: await aPdf('type'),
+        bytes: await textPdf('type'),
         category: 'IDD',
         documentType: 'JUSTL',
       });
@@ -687,13 +633,13 @@ describe('document-ingestion: supporting documents', () => {
     });
 
     it('403 for a demand of another territory, and for consultants', async () => {
-      const paris = await refused({ bytes: await aPdf('paris') }, PARIS);
+      const paris = await refused({ bytes: await textPdf('paris') }, PARIS);
       expect(paris.status).toBe(403);
       expect(paris.body.error).toMatchObject({
         code: 'forbidden',
         details: { code: 'outside-territory', department: '057' },
       });
-      expect((await refused({ bytes: await aPdf('consultant') }, SENSIBLE)).status).toBe(403);
+      expect((await refused({ bytes: await textPdf('consultant') }, SENSIBLE)).status).toBe(403);
     });
 
     it('400 for a body that is not multipart, or has no file', async () => {
@@ -718,7 +664,7 @@ describe('document-ingestion: supporting documents', () => {
       const ids: string[] = [];
       for (let month = 1; month <= 15; month++) {
         const answer = await upload(numero, {
-          bytes: await aPdf(`Bulletin de salaire ${month}/2025`),
+          bytes: await textPdf(`Bulletin de salaire ${month}/2025`),
           category: 'RESMEN',
           documentType: 'BULSAL',
           filename: `bulletin-${month}.pdf`,
@@ -728,7 +674,7 @@ describe('document-ingestion: supporting documents', () => {
       }
       const before = await storedFiles();
       const sixteenth = await upload(numero, {
-        bytes: await aPdf('Bulletin de salaire 16'),
+        bytes: await textPdf('Bulletin de salaire 16'),
         category: 'RESMEN',
         documentType: 'BULSAL',
       });
@@ -741,7 +687,7 @@ describe('document-ingestion: supporting documents', () => {
 
       expect((await http('DELETE', `${documentsPath(numero)}/${ids[0]}`, METZ)).status).toBe(200);
       const replacement = await upload(numero, {
-        bytes: await aPdf('Bulletin de salaire 16 bis'),
+        bytes: await textPdf('Bulletin de salaire 16 bis'),
         category: 'RESMEN',
         documentType: 'BULSAL',
       });
@@ -758,7 +704,7 @@ describe('document-ingestion: supporting documents', () => {
     it('gives the last places of a category to exactly as many uploads as fit', async () => {
       const numero = await aDemand();
       const files = await Promise.all(
-        Array.from({ length: 8 }, (_, n) => aPdf(`Pièce d'identité concurrente ${n}`)),
+        Array.from({ length: 8 }, (_, n) => textPdf(`Pièce d'identité concurrente ${n}`)),
       );
       const answers = await Promise.all(files.map((bytes) => upload(numero, { bytes })));
       const statuses = answers.map((answer) => answer.status).sort();
@@ -769,7 +715,7 @@ describe('document-ingestion: supporting documents', () => {
 
     it('stores the same file sent twice at once only once', async () => {
       const numero = await aDemand();
-      const pdf = await aPdf('Doublon simultané');
+      const pdf = await textPdf('Doublon simultané');
       const before = await storedFiles();
       const answers = await Promise.all([
         upload(numero, { bytes: pdf }),
@@ -785,7 +731,7 @@ describe('document-ingestion: supporting documents', () => {
   describe('events', () => {
     it('publishes a change a crash left unpublished (the outbox sweep)', async () => {
       const numero = await aDemand();
-      const created = await upload(numero, { bytes: await aPdf('Avant la panne') });
+      const created = await upload(numero, { bytes: await textPdf('Avant la panne') });
       const document = created.body.document;
       // What a process that died between its write and the relay leaves: version 2 saved with its
       // event, nobody told to publish it.
@@ -830,11 +776,11 @@ describe('document-ingestion: supporting documents', () => {
     let payslip: string;
     beforeAll(async () => {
       numero = await aDemand();
-      identity = (await upload(numero, { bytes: await aPdf('CNI accès') })).body.document
+      identity = (await upload(numero, { bytes: await textPdf('CNI accès') })).body.document
         .documentId;
       payslip = (
         await upload(numero, {
-          bytes: await aPdf('Fiche de paie accès'),
+          bytes: await textPdf('Fiche de paie accès'),
           category: 'RESMEN',
           documentType: 'BULSAL',
         })
@@ -901,7 +847,7 @@ describe('document-ingestion: supporting documents', () => {
     afterAll(() => clock.reset());
     beforeAll(async () => {
       numero = await aDemand();
-      pdf = await aPdf('Quittance journal');
+      pdf = await textPdf('Quittance journal');
       id = (
         await upload(numero, {
           bytes: pdf,
@@ -1159,7 +1105,7 @@ describe('document-ingestion: supporting documents', () => {
       own = await aDemand({ contact: { email: email.toUpperCase() } });
       internalNote = (
         await upload(own, {
-          bytes: await aPdf('Note interne'),
+          bytes: await textPdf('Note interne'),
           category: 'DOCINT',
           documentType: 'NOTEINT',
         })
@@ -1168,7 +1114,7 @@ describe('document-ingestion: supporting documents', () => {
 
     it('adds documents to their own demand through the portal channel and its limit', async () => {
       const payslip = await portalUpload(own, {
-        bytes: await aPdf('Ma fiche de paie'),
+        bytes: await textPdf('Ma fiche de paie'),
         category: 'RESMEN',
         documentType: 'BULSAL',
         // The form cannot choose the larger limit of the guichets.
@@ -1180,12 +1126,12 @@ describe('document-ingestion: supporting documents', () => {
         createdBy: 'applicant:account-zoe',
       });
       const big = await portalUpload(own, {
-        bytes: Buffer.concat([await aPdf('gros'), Buffer.alloc(PORTAL_LIMIT, 0x20)]),
+        bytes: Buffer.concat([await textPdf('gros'), Buffer.alloc(PORTAL_LIMIT, 0x20)]),
       });
       expect(big.status).toBe(413);
       expect(big.body.error.details).toMatchObject({ limitBytes: PORTAL_LIMIT, channel: 'portal' });
       const internal = await portalUpload(own, {
-        bytes: await aPdf('interne'),
+        bytes: await textPdf('interne'),
         category: 'DOCINT',
         documentType: 'NOTEINT',
       });
@@ -1229,7 +1175,7 @@ describe('document-ingestion: supporting documents', () => {
     it('knows no other demand, and no guichet route', async () => {
       const other = await aDemand();
       expect((await http('GET', portalPath(other), APPLICANT)).status).toBe(404);
-      expect((await portalUpload(other, { bytes: await aPdf('ailleurs') })).status).toBe(404);
+      expect((await portalUpload(other, { bytes: await textPdf('ailleurs') })).status).toBe(404);
       expect((await http('GET', documentsPath(own), APPLICANT)).status).toBe(403);
       expect((await http('GET', portalPath(own), METZ)).status).toBe(403);
     });
@@ -1300,9 +1246,9 @@ describe('document-ingestion: supporting documents', () => {
     it('splits a batch of 3 demands at their summary sheets, attaches each, and mails the report', async () => {
       const numeros = [await aDemand(), await aDemand(), await aDemand()];
       const pieces = [
-        [await aPdf('Avis d’imposition 2025'), await aPdf('Bulletin de salaire')],
-        [await aPdf('Quittance de loyer')],
-        [await aPdf('Carte d’identité recto'), await aPdf('Carte d’identité verso')],
+        [await textPdf('Avis d’imposition 2025'), await textPdf('Bulletin de salaire')],
+        [await textPdf('Quittance de loyer')],
+        [await textPdf('Carte d’identité recto'), await textPdf('Carte d’identité verso')],
       ];
       const pages = [
         await slip(
@@ -1367,7 +1313,7 @@ describe('document-ingestion: supporting documents', () => {
       const pages = [
         await slip([{ numeroUnique: numero, pageCount: 2 }]),
         await sheet(numero, 2),
-        await aPdf('Justificatif de domicile'),
+        await textPdf('Justificatif de domicile'),
       ];
       const referent = `relance.${isolation.id}@example.fr`;
       const repository = app.get(BatchRepository);
@@ -1405,7 +1351,7 @@ describe('document-ingestion: supporting documents', () => {
         await scanned([
           await slip([{ numeroUnique: numero, pageCount: 2 }]),
           await sheet(numero, 2),
-          await aPdf('Quittance'),
+          await textPdf('Quittance'),
         ]),
         { notifyEmail: `liste.${isolation.id}@example.fr` },
       );
@@ -1467,15 +1413,15 @@ describe('document-ingestion: supporting documents', () => {
           { numeroUnique: radiated, pageCount: 2 },
           { numeroUnique: active, pageCount: 4 },
         ]),
-        await aPdf('Page sans fiche'),
+        await textPdf('Page sans fiche'),
         await sheet(unknown, 2),
-        await aPdf('Pièce d’un numéro inconnu'),
+        await textPdf('Pièce d’un numéro inconnu'),
         await sheet(radiated, 2),
-        await aPdf('Pièce d’une demande radiée'),
+        await textPdf('Pièce d’une demande radiée'),
         // The sheet says 2 pages; 3 follow it.
         await sheet(active, 2),
-        await aPdf('Pièce 1'),
-        await aPdf('Pièce 2'),
+        await textPdf('Pièce 1'),
+        await textPdf('Pièce 2'),
       ];
       const referent = `rejets.${isolation.id}@example.fr`;
       const submitted = await submit(await scanned(pages), { notifyEmail: referent });
@@ -1505,7 +1451,7 @@ describe('document-ingestion: supporting documents', () => {
       const pages = [
         await slip([{ numeroUnique: numero, pageCount: 5 }]),
         await sheet(numero, 2),
-        await aPdf('Pièce'),
+        await textPdf('Pièce'),
       ];
       const submitted = await submit(await scanned(pages), {
         notifyEmail: `compte.${isolation.id}@example.fr`,
@@ -1518,7 +1464,7 @@ describe('document-ingestion: supporting documents', () => {
     });
 
     it('rejects whole a batch that cannot be rendered in time (a compressed bomb), and goes on', async () => {
-      const bomb = aBombPdf();
+      const bomb = compressedBombPdf();
       const referent = `bombe.${isolation.id}@example.fr`;
       const submitted = await submit(bomb, { notifyEmail: referent });
       expect(submitted.status).toBe(202);
@@ -1552,13 +1498,13 @@ describe('document-ingestion: supporting documents', () => {
       const png = await submit(aPng(3), { notifyEmail: 'x@example.fr' });
       expect(png.status).toBe(415);
       expect(png.body.error.details.accepted).toEqual(['application/pdf']);
-      const noReferent = await submit(await aPdf('lot'), {});
+      const noReferent = await submit(await textPdf('lot'), {});
       expect(noReferent.status).toBe(400);
       expect(noReferent.body.error.details.issues).toEqual([
         { path: '/notifyEmail', message: "required: the guichet's referent address" },
       ]);
       expect(
-        (await submit(await aPdf('lot'), { notifyEmail: 'x@example.fr' }, SENSIBLE)).status,
+        (await submit(await textPdf('lot'), { notifyEmail: 'x@example.fr' }, SENSIBLE)).status,
       ).toBe(403);
     });
   });

@@ -18,51 +18,16 @@ import {
 } from '@sne/testing';
 import type { Producer } from 'kafkajs';
 import type { Connection } from 'mongoose';
-import { execFile } from 'node:child_process';
 import { createHash, generateKeyPairSync } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import PDFDocument from 'pdfkit';
 import { AppModule } from '../apps/document-ingestion/src/app.module';
 import { loadDocumentIngestionConfig } from '../apps/document-ingestion/src/config';
 import { s3Client } from '../apps/document-ingestion/src/documents/s3-file-store';
+import { textPdf, unitedPdf } from '../libs/printing/src/testing/test-pdfs';
 import { jsonClient } from './support/http-client';
 
 const METZ = guichetAuth('10691', ['057'], 'landlord');
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const qrKeys = generateKeyPairSync('ed25519');
-
-function aPdf(text: string): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const document = new PDFDocument({ size: 'A4' });
-    const chunks: Buffer[] = [];
-    document.on('data', (chunk: Buffer) => chunks.push(chunk));
-    document.on('end', () => resolve(Buffer.concat(chunks)));
-    document.on('error', reject);
-    document.fontSize(14).text(text);
-    document.end();
-  });
-}
-
-/** One PDF of the given ones in order, by poppler's pdfunite. */
-async function united(pdfs: Buffer[]): Promise<Buffer> {
-  const dir = await mkdtemp(join(tmpdir(), 'sne-unite-'));
-  try {
-    const inputs = await Promise.all(
-      pdfs.map(async (pdf, index) => {
-        const path = join(dir, `${index}.pdf`);
-        await writeFile(path, pdf);
-        return path;
-      }),
-    );
-    await promisify(execFile)('pdfunite', [...inputs, join(dir, 'out.pdf')]);
-    return await readFile(join(dir, 'out.pdf'));
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
 
 /** The document-ingestion app with DOCUMENT_STORAGE=s3, on the local S3-compatible server. */
 describe('document-ingestion: files in S3-compatible storage', () => {
@@ -128,7 +93,7 @@ describe('document-ingestion: files in S3-compatible storage', () => {
 
   it('stores an upload as an object, serves it back, and keeps nothing in GridFS', async () => {
     const numero = await aDemand();
-    const pdf = await aPdf('Avis d’imposition');
+    const pdf = await textPdf('Avis d’imposition');
     const created = await post(
       `/demands/${encodeURIComponent(numero)}/documents`,
       { category: 'IDD', documentType: 'CID' },
@@ -157,7 +122,7 @@ describe('document-ingestion: files in S3-compatible storage', () => {
   it('writes nothing for a refused upload', async () => {
     const numero = await aDemand();
     const before = await objectKeys('documents/');
-    const truncated = (await aPdf('tronqué')).subarray(0, 400);
+    const truncated = (await textPdf('tronqué')).subarray(0, 400);
     const refused = await post(
       `/demands/${encodeURIComponent(numero)}/documents`,
       { category: 'IDD', documentType: 'CID' },
@@ -170,7 +135,11 @@ describe('document-ingestion: files in S3-compatible storage', () => {
   it('deletes the object when the quarantined document is purged', async () => {
     const numero = await aDemand();
     const path = `/demands/${encodeURIComponent(numero)}/documents`;
-    const created = await post(path, { category: 'IDD', documentType: 'CID' }, await aPdf('CNI'));
+    const created = await post(
+      path,
+      { category: 'IDD', documentType: 'CID' },
+      await textPdf('CNI'),
+    );
     const id = created.body.document.documentId as string;
     expect((await http('DELETE', `${path}/${id}`, undefined, METZ)).status).toBe(200);
     expect(await objectKeys(`documents/${id}`)).toEqual([`documents/${id}`]);
@@ -185,8 +154,8 @@ describe('document-ingestion: files in S3-compatible storage', () => {
     const numero = await aDemand();
     const guichet = { code: '10691', name: 'Metz Habitat Territoire', department: '057' };
     const generatedAt = new Date('2026-01-05T08:00:00Z');
-    const piece = await aPdf('Quittance de loyer');
-    const batch = await united([
+    const piece = await textPdf('Quittance de loyer');
+    const batch = await unitedPdf([
       await transmittalSlipPdf(
         {
           guichet,
