@@ -195,6 +195,27 @@ describe('document-ingestion: supporting documents', () => {
    * chunked as fast as the server reads it until its answer, then a chunk every 10 ms (a client
    * that does not listen) until `maxBytes` or until the server cuts the connection.
    */
+  /** A multipart upload sent by hand, its fields and the head of a PDF file part written. */
+  const openRawUpload = (options: { channel?: string; declaredBytes?: number }) => {
+    const boundary = `sne-${isolation.id}`;
+    const request = httpRequest(`${api}${documentsPath(rawNumero)}`, {
+      method: 'POST',
+      headers: {
+        ...METZ,
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+        ...(options.declaredBytes ? { 'content-length': String(options.declaredBytes) } : {}),
+      },
+    });
+    request.on('error', () => undefined);
+    const fileHead = () =>
+      `--${boundary}\r\ncontent-disposition: form-data; name="category"\r\n\r\nIDD\r\n` +
+      `--${boundary}\r\ncontent-disposition: form-data; name="documentType"\r\n\r\nCID\r\n` +
+      `--${boundary}\r\ncontent-disposition: form-data; name="channel"\r\n\r\n${options.channel ?? 'guichet'}\r\n` +
+      `--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="a.pdf"\r\n` +
+      'content-type: application/pdf\r\n\r\n%PDF-1.4\n';
+    return { request, fileHead };
+  };
+
   const rawUpload = (options: { channel?: string; declaredBytes?: number; maxBytes: number }) =>
     new Promise<{
       status: number;
@@ -202,19 +223,10 @@ describe('document-ingestion: supporting documents', () => {
       sentAtAnswer: number;
       cutAfterMs: number | undefined;
     }>((resolve, reject) => {
-      const boundary = `sne-${isolation.id}`;
-      const request = httpRequest(`${api}${documentsPath(rawNumero)}`, {
-        method: 'POST',
-        headers: {
-          ...METZ,
-          'content-type': `multipart/form-data; boundary=${boundary}`,
-          ...(options.declaredBytes ? { 'content-length': String(options.declaredBytes) } : {}),
-        },
-      });
+      const { request, fileHead } = openRawUpload(options);
       let sent = 0;
       let answer: { status: number; body: Record<string, any>; at: number } | undefined;
       let cutAt: number | undefined;
-      request.on('error', () => undefined);
       request.on('close', () => {
         cutAt ??= performance.now();
       });
@@ -245,13 +257,7 @@ describe('document-ingestion: supporting documents', () => {
       });
       request.flushHeaders();
       if (options.declaredBytes) return;
-      const part =
-        `--${boundary}\r\ncontent-disposition: form-data; name="category"\r\n\r\nIDD\r\n` +
-        `--${boundary}\r\ncontent-disposition: form-data; name="documentType"\r\n\r\nCID\r\n` +
-        `--${boundary}\r\ncontent-disposition: form-data; name="channel"\r\n\r\n${options.channel}\r\n` +
-        `--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="a.pdf"\r\n` +
-        'content-type: application/pdf\r\n\r\n%PDF-1.4\n';
-      request.write(part);
+      request.write(fileHead());
       const chunk = Buffer.alloc(64 * 1024, 0x20);
       void (async () => {
         while (!request.destroyed && cutAt === undefined && sent < options.maxBytes) {
@@ -563,6 +569,25 @@ describe('document-ingestion: supporting documents', () => {
       expect(cutAfterMs).toBeLessThan(12_000);
       expect(await storedFiles()).toEqual(before);
     }, 30_000);
+
+    it('keeps nothing of an upload whose client goes away in the middle of the file', async () => {
+      const before = await storedFiles();
+      const { request, fileHead } = openRawUpload({});
+      request.write(fileHead());
+      request.write(Buffer.alloc(600_000, 0x20));
+      // Past GridFS's 255 kB chunks: the file was being written when the client left.
+      await waitFor(async () => (await storedFiles()).chunks > before.chunks, {
+        description: 'the first chunks of the upload stored',
+      });
+      request.destroy();
+      await waitFor(
+        async () => {
+          const now = await storedFiles();
+          return now.files === before.files && now.chunks === before.chunks;
+        },
+        { description: 'what the abandoned upload wrote removed' },
+      );
+    });
 
     it('415 for anything but PDF, JPEG and PNG, whatever the name says', async () => {
       const zip = Buffer.concat([Buffer.from('PK\u0003\u0004'), Buffer.alloc(500, 1)]);

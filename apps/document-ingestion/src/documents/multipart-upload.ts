@@ -94,6 +94,12 @@ export function readMultipartUpload<T>(
     }
     const fields: Record<string, string> = {};
     let handling: Promise<T> | undefined;
+    let file: Readable | undefined;
+    // The handler is reading the file: it must fail (and remove what it stored), not wait for ever
+    // or keep a truncated file, when the body turns out broken or the client goes away.
+    const abandonFile = (error: Error) => {
+      if (file && !file.readableEnded) file.destroy(error);
+    };
 
     parser.on('field', (name, value) => {
       if (!handling) fields[name] = value;
@@ -103,6 +109,7 @@ export function readMultipartUpload<T>(
         stream.resume();
         return;
       }
+      file = stream;
       handling = handle(fields, {
         stream,
         filename: info.filename,
@@ -114,6 +121,7 @@ export function readMultipartUpload<T>(
       });
     });
     parser.on('error', (error: Error) => {
+      abandonFile(error);
       refuse(
         new InvalidInputError('the multipart body is malformed', [
           { path: '/', message: error.message },
@@ -137,6 +145,14 @@ export function readMultipartUpload<T>(
       })();
     });
 
+    request.on('close', () => {
+      if (request.complete) return;
+      const error = new InvalidInputError('the upload ended before its body did', [
+        { path: '/', message: 'the connection closed mid-body' },
+      ]);
+      abandonFile(error);
+      refuse(error);
+    });
     request.pipe(parser);
   });
 }
