@@ -226,7 +226,8 @@ export async function expectLogsAndFeeds(
         const read = await readFeed(feedApi, subscription.code);
         return read.length >= expected.length && read;
       },
-      { timeoutMs: 120_000, description: `the feed of ${subscription.code}` },
+      // The first feed waits for the feed writer to catch up on every guichet's log: 40-130 s here.
+      { timeoutMs: 240_000, description: `the feed of ${subscription.code}` },
     );
     expectDelivered(feed, expected);
   }
