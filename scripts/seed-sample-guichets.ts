@@ -21,6 +21,8 @@ interface Sample {
   name: string;
   type: string;
   departments: string[];
+  /** A municipality or an EPCI receives the demands wishing its communes only. */
+  communes?: string[];
   eventTypes: string[];
   rule: Rule;
 }
@@ -44,6 +46,7 @@ const SAMPLES: Sample[] = [
     name: 'Ville de Metz',
     type: 'municipality',
     departments: ['057'],
+    communes: ['57463'],
     eventTypes: DEMAND_EVENTS,
     rule: { field: 'demand.wishedCommunes', equals: '57463' },
   },
@@ -117,7 +120,10 @@ async function main(): Promise<void> {
       code: sample.code,
       name: sample.name,
       type: sample.type,
-      territory: { departments: sample.departments },
+      territory: {
+        departments: sample.departments,
+        ...(sample.communes ? { communes: sample.communes } : {}),
+      },
       referentEmail: `referent.${sample.code.toLowerCase()}@example.fr`,
       channels: { kafka: { enabled: true }, pull: { enabled: true } },
     });

@@ -237,7 +237,7 @@ describe('dispatching', () => {
       };
       const refused = await http(
         'PUT',
-        '/guichets/S7501/subscription',
+        '/guichets/L5702/subscription',
         { eventTypes: ALL_DEMAND_EVENTS, rule: never },
         { 'if-match': '1' },
       );
@@ -410,19 +410,35 @@ describe('dispatching', () => {
     it('explains why a guichet does not receive an event', async () => {
       const event = factory.demandEvent(
         DemandEventTypes.Updated,
-        factory.demand({ department: '075', wishedCommunes: ['75056'] }),
+        factory.demand({ department: '057', wishedCommunes: ['57463'], household: { size: 5 } }),
       );
       const response = await http('POST', '/guichets/L5702/explain', event);
       expect(response.status).toBe(200);
       expect(response.body).toMatchObject({
         matched: false,
+        withinTerritory: true,
         eventTypeSubscribed: true,
         ownEvent: false,
       });
       expect(response.body.decisive[0]).toMatchObject({
-        path: '/all/0',
-        field: 'demand.department',
-        values: ['075'],
+        path: '/all/1',
+        field: 'demand.householdSize',
+        values: [5],
+      });
+    });
+
+    it('explains nothing of a demand outside the territory', async () => {
+      const event = factory.demandEvent(
+        DemandEventTypes.Updated,
+        factory.demand({ department: '075', wishedCommunes: ['75056'], household: { size: 1 } }),
+      );
+      const response = await http('POST', '/guichets/L5702/explain', event);
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual({
+        matched: false,
+        withinTerritory: false,
+        eventTypeSubscribed: true,
+        ownEvent: false,
       });
     });
   });

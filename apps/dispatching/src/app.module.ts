@@ -30,6 +30,7 @@ import { RecentEventsRepository } from './dispatch/recent-events.repository';
 import { RetentionService } from './dispatch/retention.service';
 import { GuichetsController, RulesController } from './guichets/guichets.controller';
 import { GuichetsService } from './guichets/guichets.service';
+import { TerritoryMigration } from './guichets/territory-migration';
 
 /** The dispatching app: guichets, filter rules, delivery logs, webhooks, pull feeds. */
 @Module({})
@@ -62,6 +63,7 @@ export class AppModule {
         DemandStateRepository,
         DeliveryTopics,
         SubscriptionIndex,
+        TerritoryMigration,
         DispatcherService,
         DispatcherConsumer,
         FeedRepository,

@@ -7,3 +7,4 @@ export * from './compiled-matcher';
 export * from './explain';
 export * from './never-matches';
 export * from './necessary-values';
+export * from './territory';

@@ -25,6 +25,7 @@ export interface FollowerOptions {
  */
 export class GuichetLogFollower {
   private topics = '';
+  private guichetsFollowed = new Map<string, Guichet>();
   private consumer: RunningConsumer | undefined;
   private following: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
@@ -61,10 +62,15 @@ export class GuichetLogFollower {
     return this.following;
   }
 
+  /** A followed guichet as last listed (at most one refresh old). */
+  followed(code: string): Guichet | undefined {
+    return this.guichetsFollowed.get(code);
+  }
+
   private async restartIfChanged(): Promise<void> {
-    const codes = (await this.guichets.list())
-      .filter(this.options.selects)
-      .map((guichet) => guichet.code);
+    const selected = (await this.guichets.list()).filter(this.options.selects);
+    this.guichetsFollowed = new Map(selected.map((guichet) => [guichet.code, guichet]));
+    const codes = selected.map((guichet) => guichet.code);
     const topics = codes.map((code) => guichetDeliveryTopic(code)).sort();
     const key = topics.join(',');
     if (key === this.topics) return;

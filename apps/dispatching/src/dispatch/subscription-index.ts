@@ -5,7 +5,12 @@ import {
   type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
-import { CompiledMatcher, DEMAND_FIELDS, type MatchDocument } from '@sne/matching';
+import {
+  boundToTerritory,
+  CompiledMatcher,
+  DEMAND_FIELDS,
+  type MatchDocument,
+} from '@sne/matching';
 import { MetricsService } from '@sne/platform';
 import type { SubscriptionRevision } from '../guichets/guichet';
 import { GuichetRepository } from '../guichets/guichet.repository';
@@ -14,7 +19,8 @@ import { DeliveryTopics } from './delivery-topics';
 export const SUBSCRIPTION_REFRESH_MS = Symbol('SUBSCRIPTION_REFRESH_MS');
 
 /**
- * Every guichet's current subscription, compiled into one matcher. Rebuilt when a subscription
+ * Every guichet's current subscription, bounded by its territory (`territory AND rule`), compiled
+ * into one matcher. Rebuilt when a subscription
  * changes here, and when a poll sees that one changed elsewhere (another instance).
  */
 @Injectable()
@@ -75,12 +81,23 @@ export class SubscriptionIndex implements OnModuleInit, OnModuleDestroy {
 
   private async rebuild(): Promise<void> {
     const stamp = await this.repository.revisionStamp();
-    const revisions = await this.repository.currentRevisions();
+    const [all, guichets] = await Promise.all([
+      this.repository.currentRevisions(),
+      this.repository.list(),
+    ]);
+    const territories = new Map(guichets.map((guichet) => [guichet.code, guichet.territory]));
+    // Deny by default: a subscription without its guichet has no territory and matches nothing.
+    const revisions = all.filter((revision) => territories.has(revision.guichetCode));
     await this.topics.ensure(revisions.map((revision) => revision.guichetCode));
     this.matcher = CompiledMatcher.compile(
       revisions.map((revision) => ({
         key: revision,
-        rule: { all: [{ field: 'event.type', anyOf: revision.eventTypes }, revision.rule] },
+        rule: {
+          all: [
+            { field: 'event.type', anyOf: revision.eventTypes },
+            boundToTerritory(territories.get(revision.guichetCode)!, revision.rule),
+          ],
+        },
       })),
       DEMAND_FIELDS,
     );

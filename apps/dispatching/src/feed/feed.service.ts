@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { GuichetDelivery } from '@sne/contracts';
 import { GoneError, RuleViolationError } from '@sne/platform';
 import { EventEmitter } from 'node:events';
+import { eventWithinTerritory } from '../dispatch/delivery-territory';
+import type { Guichet } from '../guichets/guichet';
 import { GuichetsService } from '../guichets/guichets.service';
 import { decodeCursor, encodeCursor, type FeedCursor } from './feed-cursor';
 import { type FeedEntry, FeedRepository } from './feed.repository';
@@ -48,15 +50,19 @@ export class FeedService {
     const cursor = decodeCursor(cursorText);
     if (guichet.paused) return { deliveries: [], nextCursor: encodeCursor(cursor), paused: true };
     const deadline = Date.now() + Math.min(waitSeconds, MAX_WAIT_SECONDS) * 1_000;
+    const unchanged = encodeCursor(cursor);
     for (;;) {
-      const page = await this.page(code, cursor, Math.min(limit, MAX_FEED_LIMIT));
+      const page = await this.page(guichet, cursor, Math.min(limit, MAX_FEED_LIMIT));
       const remaining = deadline - Date.now();
-      if (page.deliveries.length > 0 || remaining <= 0) return page;
+      // A page whose entries were all held back still moves the cursor past them.
+      if (page.deliveries.length > 0 || page.nextCursor !== unchanged || remaining <= 0)
+        return page;
       await this.arrival(code, Math.min(remaining, POLL_MS));
     }
   }
 
-  private async page(code: string, cursor: FeedCursor, limit: number): Promise<FeedPage> {
+  private async page(guichet: Guichet, cursor: FeedCursor, limit: number): Promise<FeedPage> {
+    const code = guichet.code;
     const heads: FeedEntry[][] = [];
     for (const { partition, first, last } of await this.entries.partitions(code)) {
       const after = cursor.get(partition) ?? -1;
@@ -89,7 +95,9 @@ export class FeedService {
     for (const entry of taken)
       next.set(entry.partition, Math.max(next.get(entry.partition) ?? -1, entry.offset));
     return {
-      deliveries: taken.map((entry) => entry.delivery),
+      deliveries: taken
+        .map((entry) => entry.delivery)
+        .filter((delivery) => eventWithinTerritory(delivery.event, guichet.territory)),
       nextCursor: encodeCursor(next),
       paused: false,
     };

@@ -1,14 +1,21 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import type { AuthenticatedRequest, Principal } from '@sne/auth';
+import { territoryDepartments } from '@sne/matching';
 import { ForbiddenError } from '@sne/platform';
 import type { Guichet } from './guichet';
 import { GuichetRepository } from './guichet.repository';
 
-/** Whether an operator's territory covers a guichet's: every department of the guichet. */
+/**
+ * Whether an operator's territory covers a guichet's: every department of the guichet. A national
+ * guichet is steered from the national level only; anyone but an operator manages none.
+ */
 export function managesGuichet(principal: Principal, guichet: Pick<Guichet, 'territory'>): boolean {
-  if (principal.kind !== 'operator' || principal.territory === 'all') return true;
+  if (principal.kind !== 'operator') return false;
+  if (principal.territory === 'all') return true;
+  const departments = territoryDepartments(guichet.territory);
+  if (!departments) return false;
   const own = principal.territory;
-  return guichet.territory.departments.every((department) => own.includes(department));
+  return departments.every((department) => own.includes(department));
 }
 
 /**

@@ -17,7 +17,7 @@ const guichetSchema = new Schema<GuichetDocument>(
     _id: String,
     name: { type: String, required: true },
     type: { type: String, required: true },
-    territory: { departments: [String] },
+    territory: { type: Schema.Types.Mixed, required: true },
     referentEmail: { type: String, required: true },
     siren: String,
     channels: { type: Schema.Types.Mixed, required: true },

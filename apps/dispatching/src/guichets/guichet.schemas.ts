@@ -1,3 +1,4 @@
+import { INSEE_COMMUNE_PATTERN } from '@sne/domain';
 import { GUICHET_TYPES, SUBSCRIBABLE_EVENT_TYPES } from './guichet';
 
 /** JSON Schemas of the operator API's bodies: validated by JsonBodyPipe, shown in OpenAPI. */
@@ -12,18 +13,51 @@ export const createGuichetSchema = {
     name: { type: 'string', minLength: 1, maxLength: 200 },
     type: { enum: [...GUICHET_TYPES] },
     territory: {
-      type: 'object',
-      required: ['departments'],
-      additionalProperties: false,
-      properties: {
-        departments: {
-          type: 'array',
-          minItems: 1,
-          maxItems: 101,
-          uniqueItems: true,
-          items: { type: 'string', pattern: '^[0-9]{2}[0-9AB]$' },
+      description:
+        'departments (and, for an EPCI or a commune, its communes), or a named national mandate',
+      oneOf: [
+        {
+          type: 'object',
+          required: ['departments'],
+          additionalProperties: false,
+          properties: {
+            departments: {
+              type: 'array',
+              minItems: 1,
+              maxItems: 101,
+              uniqueItems: true,
+              items: { type: 'string', pattern: '^[0-9]{2}[0-9AB]$' },
+            },
+            communes: {
+              type: 'array',
+              minItems: 1,
+              maxItems: 5000,
+              uniqueItems: true,
+              items: { type: 'string', pattern: INSEE_COMMUNE_PATTERN },
+            },
+          },
         },
-      },
+        {
+          type: 'object',
+          required: ['national'],
+          additionalProperties: false,
+          properties: {
+            national: {
+              type: 'object',
+              required: ['mandate'],
+              additionalProperties: false,
+              properties: {
+                mandate: {
+                  type: 'string',
+                  minLength: 3,
+                  maxLength: 300,
+                  description: 'the national mandate of this State service (audited)',
+                },
+              },
+            },
+          },
+        },
+      ],
     },
     referentEmail: { type: 'string', format: 'email', maxLength: 254 },
     siren: { type: 'string', pattern: '^[0-9]{9}$' },

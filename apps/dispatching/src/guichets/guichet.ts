@@ -1,5 +1,5 @@
 import { DemandEventTypes, DocumentEventTypes } from '@sne/contracts';
-import type { Rule } from '@sne/matching';
+import type { DispatchTerritory, Rule } from '@sne/matching';
 
 export const GUICHET_TYPES = [
   'landlord',
@@ -27,7 +27,8 @@ export interface Guichet {
   readonly code: string;
   readonly name: string;
   readonly type: GuichetType;
-  readonly territory: { readonly departments: readonly string[] };
+  /** Bounds everything the guichet receives or reads (see libs/matching/src/territory.ts). */
+  readonly territory: DispatchTerritory;
   readonly referentEmail: string;
   readonly siren?: string;
   readonly channels: GuichetChannels;

@@ -62,7 +62,7 @@ export class GuichetsController {
   ): Promise<Guichet> {
     if (!managesGuichet(principal, body))
       throw new ForbiddenError("the guichet's territory is outside yours");
-    return this.guichets.create(body);
+    return this.guichets.create(body, principalLabel(principal));
   }
 
   @Get()

@@ -1,6 +1,16 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type CloudEvent, validateEvent } from '@sne/contracts';
-import { DEMAND_FIELDS, explain, type ExplainResult, findNeverMatching } from '@sne/matching';
+import {
+  DEMAND_FIELDS,
+  type DispatchTerritory,
+  explain,
+  type ExplainResult,
+  findNeverMatching,
+  isNationalTerritory,
+  placesOutsideTerritory,
+  territoryRule,
+} from '@sne/matching';
+import { departmentOfCommune } from '@sne/domain';
 import {
   Clock,
   ConflictError,
@@ -43,15 +53,31 @@ export class GuichetsService {
     @Inject(WEBHOOK_SETTINGS) private readonly webhookSettings: WebhookSettings,
   ) {}
 
-  /** A guichet with a webhook gets its first signing secret here, shown this once. */
-  async create(input: NewGuichet): Promise<Guichet & { webhookSecret?: string }> {
+  /**
+   * A guichet with a webhook gets its first signing secret here, shown this once. A national
+   * territory is an explicit mandate, logged with who granted it.
+   */
+  async create(
+    input: NewGuichet,
+    createdBy: string,
+  ): Promise<Guichet & { webhookSecret?: string }> {
+    checkTerritory(input.territory);
     const guichet: Guichet = { ...input, paused: false, createdAt: this.clock.now().toISOString() };
     // The topic first: a guichet that exists always has its delivery log.
     await this.topics.ensure([guichet.code]);
     if (!(await this.repository.insert(guichet))) {
       throw new ConflictError(`guichet ${guichet.code} exists already`, { code: guichet.code });
     }
-    this.logger.log({ msg: 'guichet created', guichet: guichet.code });
+    this.logger.log({
+      msg: isNationalTerritory(guichet.territory)
+        ? 'guichet created with a national territory'
+        : 'guichet created',
+      guichet: guichet.code,
+      createdBy,
+      ...(isNationalTerritory(guichet.territory)
+        ? { mandate: guichet.territory.national.mandate }
+        : {}),
+    });
     if (!guichet.channels.webhook) return guichet;
     const webhookSecret = await this.webhookEndpoints.rotateSecret(
       guichet.code,
@@ -98,8 +124,15 @@ export class GuichetsService {
     change: SubscriptionChange,
     options: SubscriptionChangeOptions,
   ): Promise<SubscriptionRevision> {
-    await this.get(code);
+    const guichet = await this.get(code);
     const rule = subscriptionRule(change.rule);
+    const outside = placesOutsideTerritory(rule, guichet.territory);
+    if (outside.length > 0) {
+      throw new RuleViolationError(
+        `the rule selects places outside the territory of guichet ${code}`,
+        outside.map(({ path, message }) => underRule({ path: path || '/', message })),
+      );
+    }
     const warnings = findNeverMatching(rule, DEMAND_FIELDS);
     if (warnings.length > 0 && !options.allowNeverMatching) {
       throw new RuleViolationError(
@@ -138,7 +171,7 @@ export class GuichetsService {
     });
     await this.index.refresh();
     // Demands the guichet now selects and did not before reach it in the background.
-    this.backfills.backfill(revision, current?.rule).catch((error: unknown) =>
+    this.backfills.backfill(revision, guichet.territory, current?.rule).catch((error: unknown) =>
       this.logger.error({
         msg: 'backfill failed',
         guichet: code,
@@ -152,16 +185,48 @@ export class GuichetsService {
   async explain(
     code: string,
     input: unknown,
-  ): Promise<ExplainResult & { eventTypeSubscribed: boolean; ownEvent: boolean }> {
+  ): Promise<
+    | (ExplainResult & { withinTerritory: true; eventTypeSubscribed: boolean; ownEvent: boolean })
+    | { matched: false; withinTerritory: false; eventTypeSubscribed: boolean; ownEvent: false }
+  > {
+    const guichet = await this.get(code);
     const revision = await this.subscription(code);
     const decoded = validateEvent(input);
     if (!decoded.ok) throw new InvalidInputError('not a valid event', decoded.issues);
     const event: CloudEvent = decoded.value;
     const document = matchDocument(event, await this.demandStates.demandOf(event));
+    const bound = territoryRule(guichet.territory);
+    // Nothing of a demand outside the territory is shown, not even which predicates it fails.
+    if (bound && explain(bound, document).matched === false)
+      return {
+        matched: false,
+        withinTerritory: false,
+        eventTypeSubscribed: revision.eventTypes.includes(event.type),
+        ownEvent: false,
+      };
     return {
+      withinTerritory: true,
       ...explain(revision.rule, document),
       eventTypeSubscribed: revision.eventTypes.includes(event.type),
       ownEvent: event.guichet === code && !revision.includeOwnEvents,
     };
   }
+}
+
+/** The communes of a territory lie in its departments. */
+function checkTerritory(territory: DispatchTerritory): void {
+  if (isNationalTerritory(territory) || !territory.communes) return;
+  const issues = territory.communes.flatMap((commune, index) => {
+    const department = departmentOfCommune(commune);
+    return department && territory.departments.includes(department)
+      ? []
+      : [
+          {
+            path: `/territory/communes/${index}`,
+            message: `commune ${commune} is not in the territory's departments`,
+          },
+        ];
+  });
+  if (issues.length > 0)
+    throw new RuleViolationError("the territory's communes lie outside its departments", issues);
 }

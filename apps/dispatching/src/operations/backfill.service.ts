@@ -1,7 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { deliveryIdOf, guichetDeliveryTopic } from '@sne/contracts';
 import { EventPublisher } from '@sne/kafka';
-import { CompiledMatcher, DEMAND_FIELDS, necessaryValues, type Rule } from '@sne/matching';
+import {
+  boundToTerritory,
+  CompiledMatcher,
+  DEMAND_FIELDS,
+  type DispatchTerritory,
+  necessaryValues,
+  type Rule,
+} from '@sne/matching';
 import { Clock, MetricsService } from '@sne/platform';
 import { DemandStateRepository } from '../dispatch/demand-state.repository';
 import { toDeliveryMessage } from '../dispatch/dispatcher.service';
@@ -13,7 +20,8 @@ const BATCH = 200;
 /**
  * When a guichet joins or widens its rule, the active demands it now selects (and did not under
  * its previous rule) are delivered to it: each demand's latest event, with the usual delivery id,
- * so a demand it already had is recognised. Receivers order by demand version.
+ * so a demand it already had is recognised. Receivers order by demand version. Only the demands of
+ * the guichet's territory are read and delivered.
  */
 @Injectable()
 export class BackfillService {
@@ -34,11 +42,13 @@ export class BackfillService {
 
   async backfill(
     revision: SubscriptionRevision,
+    territory: DispatchTerritory,
     previousRule?: Rule,
   ): Promise<{ delivered: number; examined: number }> {
-    const now = matcherFor(revision.rule);
-    const before = previousRule ? matcherFor(previousRule) : undefined;
-    const departments = necessaryValues(revision.rule, 'demand.department') as
+    const bounded = boundToTerritory(territory, revision.rule);
+    const now = matcherFor(bounded);
+    const before = previousRule ? matcherFor(boundToTerritory(territory, previousRule)) : undefined;
+    const departments = necessaryValues(bounded, 'demand.department') as
       ReadonlySet<string> | undefined;
     const topic = guichetDeliveryTopic(revision.guichetCode);
     let batch: ReturnType<typeof toDeliveryMessage>[] = [];

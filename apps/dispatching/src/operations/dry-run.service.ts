@@ -1,16 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import {
+  boundToTerritory,
   CompiledMatcher,
   DEMAND_FIELDS,
   findNeverMatching,
   necessaryValues,
+  type PlaceOutsideTerritory,
+  placesOutsideTerritory,
   type RuleWarning,
 } from '@sne/matching';
 import { Clock } from '@sne/platform';
 import { DemandStateRepository } from '../dispatch/demand-state.repository';
 import { matchDocument } from '../dispatch/match-document';
 import { RECENT_EVENTS_DAYS, RecentEventsRepository } from '../dispatch/recent-events.repository';
-import type { SubscriptionChange } from '../guichets/guichet';
+import type { Guichet, SubscriptionChange } from '../guichets/guichet';
 import { subscriptionRule } from '../guichets/subscription-rule';
 
 export interface DryRunResult {
@@ -23,14 +26,16 @@ export interface DryRunResult {
   /** A few numéros of matching active demands, to check the rule by eye. */
   readonly sample: readonly string[];
   readonly warnings: readonly RuleWarning[];
+  /** Places the draft names outside the guichet's territory: saving it would be refused. */
+  readonly outsideTerritory: readonly PlaceOutsideTerritory[];
 }
 
 const SAMPLE_SIZE = 10;
 
 /**
  * What a draft subscription would deliver, before it is saved: how many active demands of the
- * stock it selects, and how many of the last 30 days' events. Reads only the departments the rule
- * pins, when it pins some.
+ * stock it selects, and how many of the last 30 days' events, all within the guichet's territory
+ * (counts and samples never come from elsewhere). Reads only the departments the bounded rule pins.
  */
 @Injectable()
 export class DryRunService {
@@ -40,8 +45,10 @@ export class DryRunService {
     private readonly clock: Clock,
   ) {}
 
-  async dryRun(guichetCode: string, draft: SubscriptionChange): Promise<DryRunResult> {
-    const rule = subscriptionRule(draft.rule);
+  async dryRun(guichet: Guichet, draft: SubscriptionChange): Promise<DryRunResult> {
+    const guichetCode = guichet.code;
+    const draftRule = subscriptionRule(draft.rule);
+    const rule = boundToTerritory(guichet.territory, draftRule);
     const departments = necessaryValues(rule, 'demand.department') as
       ReadonlySet<string> | undefined;
     const stockMatcher = CompiledMatcher.compile([{ key: true, rule }], DEMAND_FIELDS);
@@ -78,7 +85,8 @@ export class DryRunService {
         since: since.toISOString(),
       },
       sample,
-      warnings: findNeverMatching(rule, DEMAND_FIELDS),
+      warnings: findNeverMatching(draftRule, DEMAND_FIELDS),
+      outsideTerritory: placesOutsideTerritory(draftRule, guichet.territory),
     };
   }
 }

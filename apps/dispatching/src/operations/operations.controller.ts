@@ -46,8 +46,8 @@ export class OperationsController {
     @Param('code') code: string,
     @Body(new JsonBodyPipe<SubscriptionChange>(subscriptionChangeSchema)) draft: SubscriptionChange,
   ): Promise<DryRunResult> {
-    await this.guichets.get(guichetCode(code));
-    return this.dryRuns.dryRun(code, draft);
+    const guichet = await this.guichets.get(guichetCode(code));
+    return this.dryRuns.dryRun(guichet, draft);
   }
 
   @Post(':code/backfill')
@@ -56,7 +56,8 @@ export class OperationsController {
     summary: 'Deliver every active demand the current subscription selects (latest event of each)',
   })
   async backfill(@Param('code') code: string): Promise<{ delivered: number; examined: number }> {
-    return this.backfills.backfill(await this.guichets.subscription(guichetCode(code)));
+    const guichet = await this.guichets.get(guichetCode(code));
+    return this.backfills.backfill(await this.guichets.subscription(code), guichet.territory);
   }
 
   @Post(':code/replay')

@@ -6,6 +6,7 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import { EventConsumerFactory } from '@sne/kafka';
+import { eventWithinTerritory } from '../dispatch/delivery-territory';
 import { GuichetLogFollower } from '../dispatch/guichet-log-follower';
 import { SUBSCRIPTION_REFRESH_MS } from '../dispatch/subscription-index';
 import { GuichetRepository } from '../guichets/guichet.repository';
@@ -17,6 +18,7 @@ export const WEBHOOK_GROUP = 'sne.dispatching.webhooks';
 @Injectable()
 export class WebhookEnqueuerConsumer implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly follower: GuichetLogFollower;
+  private readonly logger = new Logger(WebhookEnqueuerConsumer.name);
 
   constructor(
     consumers: EventConsumerFactory,
@@ -31,10 +33,21 @@ export class WebhookEnqueuerConsumer implements OnApplicationBootstrap, OnModule
         groupId: WEBHOOK_GROUP,
         selects: (guichet) => guichet.channels.webhook?.enabled === true,
         // One demand's deliveries share a partition: its offsets order them.
-        handle: (delivery, context) => queue.enqueue(delivery, Number(context.offset)),
+        handle: async (delivery, context) => {
+          const guichet = this.follower.followed(delivery.guichetCode);
+          if (!guichet || !eventWithinTerritory(delivery.event, guichet.territory)) {
+            this.logger.warn({
+              msg: 'delivery outside the territory held back',
+              guichet: delivery.guichetCode,
+              deliveryId: delivery.deliveryId,
+            });
+            return;
+          }
+          await queue.enqueue(delivery, Number(context.offset));
+        },
         refreshMs,
       },
-      new Logger(WebhookEnqueuerConsumer.name),
+      this.logger,
     );
   }
 

@@ -1,0 +1,343 @@
+import type { INestApplication } from '@nestjs/common';
+import {
+  type CloudEvent,
+  DemandEventTypes,
+  encodeEvent,
+  type GuichetDelivery,
+  guichetDeliveryTopic,
+  Topics,
+} from '@sne/contracts';
+import type { Rule } from '@sne/matching';
+import {
+  appEnv,
+  factory,
+  isolate,
+  operatorAuth,
+  startApp,
+  TestKafka,
+  testToken,
+  waitFor,
+} from '@sne/testing';
+import type { Producer } from 'kafkajs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AppModule } from '../apps/dispatching/src/app.module';
+import { loadDispatchingConfig } from '../apps/dispatching/src/config';
+import { GuichetRepository } from '../apps/dispatching/src/guichets/guichet.repository';
+import {
+  TERRITORY_MIGRATION_AUTHOR,
+  TerritoryMigration,
+} from '../apps/dispatching/src/guichets/territory-migration';
+
+/** Collects webhook deliveries (signatures are the webhooks suite's business). */
+class Receiver {
+  readonly received: GuichetDelivery[] = [];
+  private server!: Server;
+
+  async start(): Promise<string> {
+    this.server = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        this.received.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as GuichetDelivery);
+        response.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hook`;
+  }
+
+  stop(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+const operator = (id: string, territory: string[] | 'all', roles = ['territorial-manager']) => ({
+  authorization: `Bearer ${testToken({
+    kind: 'operator',
+    id,
+    roles: roles as never,
+    territory,
+  })}`,
+});
+const PARIS_MANAGER = operator('manager.paris', ['075']);
+const EVERYTHING: Rule = { field: 'demand.householdSize', range: { gte: 0 } };
+
+/**
+ * The territory as an invariant: a Paris guichet, steered by a Paris manager, tries every way to
+ * obtain Moselle's demands and gets none of them.
+ */
+describe('territory of a guichet', () => {
+  const isolation = isolate('territory');
+  const kafka = new TestKafka(isolation.topicPrefix);
+  const receiver = new Receiver();
+  let app: INestApplication;
+  let api: string;
+  let producer: Producer;
+  const paris: CloudEvent[] = [];
+  const moselle: CloudEvent[] = [];
+
+  const http = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = PARIS_MANAGER,
+  ) => {
+    const response = await fetch(`${api}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...headers },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? (JSON.parse(text) as Record<string, any>) : {} };
+  };
+  const numeros = (events: CloudEvent[]) =>
+    events.map((event) => (event.data as { demand: { numeroUnique: string } }).demand.numeroUnique);
+  const numeroOf = (delivery: GuichetDelivery) =>
+    (delivery.event.data as { demand: { numeroUnique: string } }).demand.numeroUnique;
+  const readFeed = async (code: string, from = '', headers = PARIS_MANAGER) => {
+    const deliveries: GuichetDelivery[] = [];
+    let cursor = from;
+    for (;;) {
+      const page = await http(
+        'GET',
+        `/guichets/${code}/feed?limit=50&cursor=${cursor}`,
+        undefined,
+        headers,
+      );
+      expect(page.status).toBe(200);
+      if (page.body.deliveries.length === 0) return deliveries;
+      deliveries.push(...(page.body.deliveries as GuichetDelivery[]));
+      cursor = page.body.nextCursor as string;
+    }
+  };
+
+  beforeAll(async () => {
+    await kafka.createPlatformTopics();
+    const config = loadDispatchingConfig(appEnv(isolation, { SUBSCRIPTION_REFRESH_MS: '500' }));
+    ({ app, url: api } = await startApp(AppModule.forRoot(config)));
+    producer = kafka.kafka.producer();
+    await producer.connect();
+    const webhookUrl = await receiver.start();
+    const admin = operatorAuth();
+    const create = (code: string, departments: string[], webhook?: string) =>
+      http(
+        'POST',
+        '/guichets',
+        {
+          code,
+          name: `Guichet ${code}`,
+          type: 'landlord',
+          territory: { departments },
+          referentEmail: `referent.${code.toLowerCase()}@example.fr`,
+          channels: {
+            kafka: { enabled: true },
+            pull: { enabled: true },
+            ...(webhook ? { webhook: { enabled: true, url: webhook } } : {}),
+          },
+        },
+        admin,
+      );
+    expect((await create('P7501', ['075'], webhookUrl)).status).toBe(201);
+    expect((await create('M5701', ['057'])).status).toBe(201);
+    for (const code of ['P7501', 'M5701']) {
+      const saved = await http(
+        'PUT',
+        `/guichets/${code}/subscription`,
+        { eventTypes: [DemandEventTypes.Registered], rule: EVERYTHING },
+        admin,
+      );
+      expect(saved.status).toBe(200);
+    }
+    for (let i = 0; i < 8; i++) {
+      paris.push(
+        factory.demandEvent(
+          DemandEventTypes.Registered,
+          factory.demand({ department: '075', wishedCommunes: ['75056'], guichetCode: '99999' }),
+        ),
+      );
+      moselle.push(
+        factory.demandEvent(
+          DemandEventTypes.Registered,
+          factory.demand({ department: '057', wishedCommunes: ['57463'], guichetCode: '99999' }),
+        ),
+      );
+    }
+    await producer.send({
+      topic: kafka.topic(Topics.DemandEvents),
+      messages: [...paris, ...moselle].map((event) => encodeEvent(event)),
+    });
+  });
+
+  afterAll(async () => {
+    await producer?.disconnect();
+    await app?.close();
+    await receiver.stop();
+    await kafka.cleanup();
+  });
+
+  it("refuses a rule naming places outside the guichet's territory, with the values", async () => {
+    const response = await http(
+      'PUT',
+      '/guichets/P7501/subscription',
+      {
+        eventTypes: [DemandEventTypes.Registered],
+        rule: {
+          any: [
+            { field: 'demand.department', anyOf: ['075', '057'] },
+            { field: 'demand.wishedCommunes', prefix: '57' },
+          ],
+        },
+      },
+      { ...PARIS_MANAGER, 'if-match': '"1"' },
+    );
+    expect(response.status).toBe(422);
+    expect(response.body.error.details.issues).toEqual([
+      { path: '/rule/any/0/anyOf/1', message: 'department 057 is outside the territory' },
+      { path: '/rule/any/1/prefix', message: 'prefix "57" is outside the territory' },
+    ]);
+    const current = await http('GET', '/guichets/P7501/subscription');
+    expect(current.body.version).toBe(1);
+  });
+
+  it('delivers a rule without a department only within the territory, on every channel', async () => {
+    const log = await kafka.collect(guichetDeliveryTopic('P7501'));
+    const onKafka = await log.waitForCount(paris.length);
+    // The Moselle guichet got its demands: the dispatcher has handled every event.
+    await waitFor(
+      async () => (await readFeed('M5701', '', operatorAuth())).length >= moselle.length,
+      {
+        description: "Moselle's feed caught up",
+        timeoutMs: 60_000,
+      },
+    );
+    await waitFor(() => receiver.received.length >= paris.length, {
+      description: "Paris's webhook deliveries",
+      timeoutMs: 60_000,
+    });
+    const kafkaNumeros = onKafka.map((message) =>
+      numeroOf(JSON.parse(message.value!.toString()) as GuichetDelivery),
+    );
+    expect(kafkaNumeros.sort()).toEqual(numeros(paris).sort());
+    expect(log.messages).toHaveLength(paris.length);
+    expect((await readFeed('P7501')).map(numeroOf).sort()).toEqual(numeros(paris).sort());
+    expect(receiver.received.map(numeroOf).sort()).toEqual(numeros(paris).sort());
+  });
+
+  it("backfills, dry-runs and replays only the territory's demands", async () => {
+    const backfill = await http('POST', '/guichets/P7501/backfill');
+    expect(backfill.status).toBe(200);
+    expect(backfill.body).toEqual({ delivered: paris.length, examined: paris.length });
+
+    const moselleOnly = await http('POST', '/guichets/P7501/subscription/dry-run', {
+      eventTypes: [DemandEventTypes.Registered],
+      rule: { field: 'demand.department', equals: '057' },
+    });
+    expect(moselleOnly.status).toBe(200);
+    expect(moselleOnly.body).toMatchObject({
+      activeDemands: { matching: 0 },
+      recentEvents: { matching: 0 },
+      sample: [],
+      outsideTerritory: [expect.objectContaining({ value: '057' })],
+    });
+    const everything = await http('POST', '/guichets/P7501/subscription/dry-run', {
+      eventTypes: [DemandEventTypes.Registered],
+      rule: EVERYTHING,
+    });
+    expect(everything.body.activeDemands).toEqual({
+      matching: paris.length,
+      examined: paris.length,
+    });
+    for (const numero of everything.body.sample as string[]) expect(numero).toMatch(/^075 /);
+
+    const replay = await http('POST', '/guichets/P7501/replay', {
+      from: new Date(Date.now() - 3_600_000).toISOString(),
+    });
+    expect(replay.status).toBe(200);
+    const replayed = await readFeed('P7501', replay.body.feedCursor as string);
+    expect(replayed.length).toBeGreaterThan(0);
+    for (const delivery of replayed) expect(numeroOf(delivery)).toMatch(/^075 /);
+  });
+
+  it("explains nothing about another territory's demand", async () => {
+    const response = await http('POST', '/guichets/P7501/explain', moselle[0]);
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({
+      matched: false,
+      withinTerritory: false,
+      eventTypeSubscribed: true,
+      ownEvent: false,
+    });
+  });
+
+  it('keeps a Paris manager off Moselle guichets and national territories', async () => {
+    expect((await http('GET', '/guichets/M5701/feed')).status).toBe(403);
+    expect((await http('POST', '/guichets/M5701/backfill')).status).toBe(403);
+    const national = {
+      code: 'N0001',
+      name: 'DIHAL',
+      type: 'state-service',
+      territory: { national: { mandate: 'suivi national du DALO' } },
+      referentEmail: 'dihal@example.fr',
+      channels: { kafka: { enabled: true }, pull: { enabled: true } },
+    };
+    expect((await http('POST', '/guichets', national)).status).toBe(403);
+    const created = await http('POST', '/guichets', national, operatorAuth());
+    expect(created.status).toBe(201);
+    const saved = await http(
+      'PUT',
+      '/guichets/N0001/subscription',
+      {
+        eventTypes: [DemandEventTypes.Registered],
+        rule: { field: 'demand.department', equals: '057' },
+      },
+      operatorAuth(),
+    );
+    expect(saved.status).toBe(200);
+    expect((await http('GET', '/guichets/N0001', undefined)).status).toBe(403);
+  });
+
+  it('refuses a territory whose communes lie outside its departments', async () => {
+    const response = await http(
+      'POST',
+      '/guichets',
+      {
+        code: 'C7502',
+        name: 'Commune',
+        type: 'municipality',
+        territory: { departments: ['075'], communes: ['75056', '57463'] },
+        referentEmail: 'c7502@example.fr',
+        channels: { kafka: { enabled: true }, pull: { enabled: false } },
+      },
+      operatorAuth(),
+    );
+    expect(response.status).toBe(422);
+    expect(response.body.error.details.issues).toEqual([
+      {
+        path: '/territory/communes/1',
+        message: "commune 57463 is not in the territory's departments",
+      },
+    ]);
+  });
+
+  it('prunes, at start, a stored rule that reached outside its territory', async () => {
+    const repository = app.get(GuichetRepository);
+    const current = (await repository.latestRevision('P7501'))!;
+    const reaching: Rule = {
+      all: [{ field: 'demand.department', anyOf: ['075', '057'] }, EVERYTHING],
+    };
+    expect(
+      await repository.insertRevision({ ...current, version: current.version + 1, rule: reaching }),
+    ).toBe(true);
+    const [fixed] = await app.get(TerritoryMigration).run();
+    expect(fixed).toMatchObject({
+      guichetCode: 'P7501',
+      version: current.version + 2,
+      changedBy: TERRITORY_MIGRATION_AUTHOR,
+      rule: { all: [{ field: 'demand.department', anyOf: ['075'] }, EVERYTHING] },
+    });
+    expect(fixed?.comment).toContain('057');
+    expect(await app.get(TerritoryMigration).run()).toEqual([]);
+  });
+});
