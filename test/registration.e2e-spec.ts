@@ -220,6 +220,39 @@ describe('registration: demands over HTTP', () => {
       ]);
     });
 
+    it('shows a consultant simple no NIR, incomes, resources or disability, in reads and searches', async () => {
+      const input = aDemandInput({
+        applicant: anApplicant({
+          lastName: 'Testeur profil',
+          firstName: 'Camille',
+          birthName: undefined,
+        }),
+      });
+      const demand = (await http('POST', '/demands', input, METZ_GUICHET)).body.demand;
+      expect(demand.applicant.nir).toBeDefined();
+      expect(demand.referenceTaxIncome).toBeDefined();
+      const simple = operatorAuth('consultant.simple', ['consultant-simple']);
+      const read = (await http('GET', path(demand.numeroUnique), undefined, simple)).body.demand;
+      expect(read.numeroUnique).toBe(demand.numeroUnique);
+      expect(read.applicant.lastName).toBe(demand.applicant.lastName);
+      for (const field of ['referenceTaxIncome', 'monthlyResources', 'disability'])
+        expect(read).not.toHaveProperty(field);
+      expect(read.applicant).not.toHaveProperty('nir');
+      expect(JSON.stringify(read)).not.toContain(demand.applicant.nir);
+      const found = await http(
+        'GET',
+        `/demands?numeroUnique=${encodeURIComponent(demand.numeroUnique)}`,
+        undefined,
+        simple,
+      );
+      expect(found.status).toBe(200);
+      expect(JSON.stringify(found.body)).not.toContain(demand.applicant.nir);
+      const fuller = operatorAuth('consultant.demande', ['consultant-demande']);
+      const full = (await http('GET', path(demand.numeroUnique), undefined, fuller)).body.demand;
+      expect(full.applicant.nir).toBe(demand.applicant.nir);
+      expect(full.referenceTaxIncome).toEqual(demand.referenceTaxIncome);
+    });
+
     it("searches the territory by the seeds' criteria, in pages, and exports CSV", async () => {
       const created: string[] = [];
       for (let i = 0; i < 3; i++)

@@ -5,3 +5,4 @@ export * from './auth.decorators';
 export * from './auth.guard';
 export * from './auth.module';
 export * from './token-issuer';
+export * from './data-profile';

@@ -18,13 +18,14 @@ import {
   ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal } from '@sne/auth';
+import { CurrentPrincipal, dataProfileOf, type Principal } from '@sne/auth';
 import { NUMERO_UNIQUE_PATTERN } from '@sne/contracts';
 import {
   demandInputSchema,
   type ProcessingEvent,
   processingEventInputSchema,
   radiationRequestSchema,
+  withoutSensitiveData,
 } from '@sne/domain';
 import { ForbiddenError, InvalidInputError, versionFromIfMatch } from '@sne/platform';
 import type { Response } from 'express';
@@ -103,7 +104,8 @@ export class DemandsController {
     const format = query.format ?? 'json';
     if (format !== 'json' && format !== 'csv')
       throw new InvalidInputError('invalid search', [{ path: 'format', message: 'json or csv' }]);
-    const { total, demands } = await this.demands.search(principal, search);
+    const { total, demands: found } = await this.demands.search(principal, search);
+    const demands = found.map((demand) => minimisedFor(principal, demand));
     if (format === 'csv') {
       response.setHeader('Content-Type', 'text/csv; charset=utf-8');
       response.setHeader('Content-Disposition', 'attachment; filename="demandes.csv"');
@@ -119,7 +121,8 @@ export class DemandsController {
     @Param('numeroUnique') numeroUnique: string,
     @Res({ passthrough: true }) response: Response,
   ): Promise<{ demand: RegisteredDemand }> {
-    return withVersion(response, await this.demands.read(principal, numeroOf(numeroUnique)));
+    const demand = await this.demands.read(principal, numeroOf(numeroUnique));
+    return withVersion(response, minimisedFor(principal, demand));
   }
 
   @Put(':numeroUnique')
@@ -267,6 +270,11 @@ export class DemandsController {
     const demand = await apply(numeroOf(numeroUnique), requiredVersion(ifMatch));
     return withVersion(response, demand);
   }
+}
+
+/** What the caller's profile may see of a demand (consultant simple: no NIR, incomes…). */
+function minimisedFor(principal: Principal, demand: RegisteredDemand): RegisteredDemand {
+  return dataProfileOf(principal) === 'full' ? demand : withoutSensitiveData(demand);
 }
 
 /** Consultants read demands; guichets, territorial managers and national admins change them. */

@@ -9,3 +9,4 @@ export * from './nir';
 export * from './validate-demand';
 export * from './portal-rules';
 export * from './processing-events';
+export * from './minimise';
