@@ -8,6 +8,7 @@ import {
   guichetAuth,
   isolate,
   operatorAuth,
+  testToken,
   SmppSinkClient,
   SmtpSinkClient,
   startApp,
@@ -86,8 +87,11 @@ async function pdfText(pdf: Buffer): Promise<{ pages: number; text: string }> {
   }
 }
 
-async function pdfOf(url: string): Promise<{ status: number; pdf: Buffer; type: string | null }> {
-  const response = await fetch(url, { headers: ADMIN });
+async function pdfOf(
+  url: string,
+  headers: Record<string, string> = ADMIN,
+): Promise<{ status: number; pdf: Buffer; type: string | null }> {
+  const response = await fetch(url, { headers });
   return {
     status: response.status,
     pdf: Buffer.from(await response.arrayBuffer()),
@@ -252,6 +256,30 @@ describe('renewal notices: a cohort through a year', () => {
     for (const who of paperOnly) expect(text).toContain(numero(who));
     expect(text).toContain('arrive à échéance le 10 janvier 2026');
     expect(text).toContain('57000 METZ');
+
+    // A manager lists and prints the letters of their own territory's demands only.
+    const manager = (territory: string[]) => ({
+      authorization: `Bearer ${testToken({
+        kind: 'operator',
+        id: `manager.${territory.join('-')}`,
+        roles: ['territorial-manager'],
+        territory,
+      })}`,
+    });
+    const paris = await world.state.noticesHttp('GET', '/letters', undefined, manager(['075']));
+    expect(paris.status).toBe(200);
+    expect(paris.body).toEqual([]);
+    const refused = await pdfOf(
+      `${world.state.noticesUrl}/letters/plain-letter/2025-11-10`,
+      manager(['075']),
+    );
+    expect(refused.status).toBe(404);
+    const moselle = await pdfOf(
+      `${world.state.noticesUrl}/letters/plain-letter/2025-11-10`,
+      manager(['057']),
+    );
+    expect(moselle.status).toBe(200);
+    expect((await pdfText(moselle.pdf)).pages).toBe(2);
   });
 
   it('shows the date the first notice went out on the demand in the registration app', async () => {

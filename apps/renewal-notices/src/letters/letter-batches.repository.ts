@@ -68,16 +68,21 @@ export class LetterBatchesRepository implements OnModuleInit {
     return items.filter((item) => !seen.has(item.claimId) && seen.add(item.claimId));
   }
 
-  /** The batches, newest day first (a few hundred a year: read whole). */
-  async list(): Promise<LetterBatch[]> {
+  /**
+   * The batches, newest day first (a few hundred a year: read whole), counting only the letters
+   * `included` keeps (the caller's territory); batches left empty are not listed.
+   */
+  async list(included: (item: LetterItem) => boolean): Promise<LetterBatch[]> {
     const batches = await this.batches.find({}).lean<BatchDocument[]>();
     const counted = await Promise.all(
       batches.map(async ({ kind, day }) => ({
         kind,
         day,
-        letters: (await this.letters(kind, day)).length,
+        letters: (await this.letters(kind, day)).filter(included).length,
       })),
     );
-    return counted.sort((a, b) => b.day.localeCompare(a.day) || a.kind.localeCompare(b.kind));
+    return counted
+      .filter((batch) => batch.letters > 0)
+      .sort((a, b) => b.day.localeCompare(a.day) || a.kind.localeCompare(b.kind));
   }
 }

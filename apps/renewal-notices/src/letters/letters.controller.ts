@@ -1,13 +1,14 @@
-import { Roles } from '@sne/auth';
+import { coversDepartment, CurrentPrincipal, type Principal, Roles } from '@sne/auth';
 import { Controller, Get, Header, Inject, Param, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { isIsoDate, renewalLetter, type RenewalSettings } from '@sne/domain';
+import { isIsoDate, parseNumeroUnique, renewalLetter, type RenewalSettings } from '@sne/domain';
 import { InvalidInputError, NotFoundError } from '@sne/platform';
 import { renewalLettersPdf } from '@sne/printing';
 import { RENEWAL_SETTINGS } from '../renewal-settings';
 import {
   type LetterBatch,
   LetterBatchesRepository,
+  type LetterItem,
   type LetterKind,
   LETTER_KINDS,
 } from './letter-batches.repository';
@@ -17,7 +18,24 @@ const KIND_LABELS: Record<LetterKind, string> = {
   'registered-letter': 'Lettre recommandée avec accusé de réception',
 };
 
-/** The day's letters for the mail house: one PDF per day and kind, one page per applicant. */
+/** Whether a letter is for a demand of the caller's territory (deny by default). */
+function inTerritory(principal: Principal): (letter: LetterItem) => boolean {
+  return (letter) => {
+    try {
+      return coversDepartment(
+        principal.territory,
+        parseNumeroUnique(letter.numeroUnique).department,
+      );
+    } catch {
+      return false;
+    }
+  };
+}
+
+/**
+ * The day's letters for the mail house: one PDF per day and kind, one page per applicant. A
+ * territorial manager lists and prints the letters of their territory's demands only.
+ */
 @ApiTags('letters')
 @ApiBearerAuth()
 @Roles('national-admin', 'territorial-manager')
@@ -30,8 +48,8 @@ export class LettersController {
 
   @Get()
   @ApiOperation({ summary: 'The batches of letters, newest day first, with their letter counts' })
-  list(): Promise<LetterBatch[]> {
-    return this.batches.list();
+  list(@CurrentPrincipal() principal: Principal): Promise<LetterBatch[]> {
+    return this.batches.list(inTerritory(principal));
   }
 
   @Get(':kind/:day')
@@ -40,7 +58,11 @@ export class LettersController {
   @ApiOperation({
     summary: 'The PDF of one day and kind of letters (plain-letter, registered-letter)',
   })
-  async pdf(@Param('kind') kind: string, @Param('day') day: string): Promise<StreamableFile> {
+  async pdf(
+    @Param('kind') kind: string,
+    @Param('day') day: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<StreamableFile> {
     const letterKind = LETTER_KINDS.find((known) => known === kind);
     if (!letterKind) {
       throw new InvalidInputError('unknown letter kind', [
@@ -52,7 +74,7 @@ export class LettersController {
         { path: '/day', message: 'must be a YYYY-MM-DD date' },
       ]);
     }
-    const letters = await this.batches.letters(letterKind, day);
+    const letters = (await this.batches.letters(letterKind, day)).filter(inTerritory(principal));
     if (letters.length === 0) throw new NotFoundError(`no ${kind} on ${day}`);
     const pdf = await renewalLettersPdf({
       kindLabel: KIND_LABELS[letterKind],
