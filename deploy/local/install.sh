@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the local platform needs, each part only when missing:
 #   npm packages, Kafka's jars (Maven Central), FerretDB and VersityGW (Go module proxy),
-#   redis-server and poppler-utils (Debian).
-# Usage: deploy/local/install.sh [npm|kafka|ferretdb|versitygw|redis|poppler]...   (no argument: all)
+#   redis-server and poppler-utils (Debian), schemathesis (PyPI, for the API fuzzing tests).
+# Usage: deploy/local/install.sh [npm|kafka|ferretdb|versitygw|redis|poppler|schemathesis]...   (no argument: all)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/config.sh"
 source "$SNE_ROOT/deploy/local/lib.sh"
@@ -120,10 +120,29 @@ install_poppler() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends poppler-utils >/dev/null
 }
 
+# schemathesis fuzzes the HTTP APIs from their OpenAPI files (test/api-fuzz.e2e-spec.ts), in a
+# virtualenv of its own named after the version tools/fuzz/requirements.txt pins.
+schemathesis_dir() {
+  echo "$SNE_CACHE_DIR/schemathesis-$(sed -n 's/^schemathesis==//p' "$SNE_ROOT/tools/fuzz/requirements.txt")"
+}
+
+install_schemathesis() {
+  local dir
+  dir=$(schemathesis_dir)
+  if [ -x "$dir/bin/schemathesis" ]; then
+    return 0
+  fi
+  command -v python3 >/dev/null || die "python3 (3.9 or newer) is needed for schemathesis"
+  log "installing schemathesis from PyPI"
+  rm -rf "$dir"
+  python3 -m venv "$dir"
+  "$dir/bin/pip" install -q --disable-pip-version-check -r "$SNE_ROOT/tools/fuzz/requirements.txt"
+}
+
 main() {
   mkdir -p "$SNE_CACHE_DIR"
   local parts=("$@")
-  [ ${#parts[@]} -gt 0 ] || parts=(npm kafka ferretdb versitygw redis poppler)
+  [ ${#parts[@]} -gt 0 ] || parts=(npm kafka ferretdb versitygw redis poppler schemathesis)
   for part in "${parts[@]}"; do
     case "$part" in
       npm) install_npm ;;
@@ -132,7 +151,8 @@ main() {
       versitygw) install_versitygw ;;
       redis) install_redis ;;
       poppler) install_poppler ;;
-      *) die "unknown part: $part (npm, kafka, ferretdb, versitygw, redis, poppler)" ;;
+      schemathesis) install_schemathesis ;;
+      *) die "unknown part: $part (npm, kafka, ferretdb, versitygw, redis, poppler, schemathesis)" ;;
     esac
   done
 }
