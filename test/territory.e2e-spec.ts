@@ -19,8 +19,6 @@ import {
   waitFor,
 } from '@sne/testing';
 import type { Producer } from 'kafkajs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { AppModule } from '../apps/dispatching/src/app.module';
 import { loadDispatchingConfig } from '../apps/dispatching/src/config';
 import { GuichetRepository } from '../apps/dispatching/src/guichets/guichet.repository';
@@ -28,30 +26,8 @@ import {
   TERRITORY_MIGRATION_AUTHOR,
   TerritoryMigration,
 } from '../apps/dispatching/src/guichets/territory-migration';
-
-/** Collects webhook deliveries (signatures are the webhooks suite's business). */
-class Receiver {
-  readonly received: GuichetDelivery[] = [];
-  private server!: Server;
-
-  async start(): Promise<string> {
-    this.server = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        this.received.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as GuichetDelivery);
-        response.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hook`;
-  }
-
-  stop(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
+import { jsonClient } from './support/http-client';
+import { WebhookReceiver } from './support/webhook-receiver';
 
 const operator = (id: string, territory: string[] | 'all', roles = ['territorial-manager']) => ({
   authorization: `Bearer ${testToken({
@@ -71,27 +47,19 @@ const EVERYTHING: Rule = { field: 'demand.householdSize', range: { gte: 0 } };
 describe('territory of a guichet', () => {
   const isolation = isolate('territory');
   const kafka = new TestKafka(isolation.topicPrefix);
-  const receiver = new Receiver();
+  const receiver = new WebhookReceiver();
   let app: INestApplication;
-  let api: string;
   let producer: Producer;
   const paris: CloudEvent[] = [];
   const moselle: CloudEvent[] = [];
 
-  const http = async (
+  let client: ReturnType<typeof jsonClient>;
+  const http = (
     method: string,
     path: string,
     body?: unknown,
     headers: Record<string, string> = PARIS_MANAGER,
-  ) => {
-    const response = await fetch(`${api}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...headers },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? (JSON.parse(text) as Record<string, any>) : {} };
-  };
+  ) => client(method, path, body, headers);
   const numeros = (events: CloudEvent[]) =>
     events.map((event) => (event.data as { demand: { numeroUnique: string } }).demand.numeroUnique);
   const numeroOf = (delivery: GuichetDelivery) =>
@@ -116,7 +84,9 @@ describe('territory of a guichet', () => {
   beforeAll(async () => {
     await kafka.createPlatformTopics();
     const config = loadDispatchingConfig(appEnv(isolation, { SUBSCRIPTION_REFRESH_MS: '500' }));
+    let api: string;
     ({ app, url: api } = await startApp(AppModule.forRoot(config)));
+    client = jsonClient(api);
     producer = kafka.kafka.producer();
     await producer.connect();
     const webhookUrl = await receiver.start();
