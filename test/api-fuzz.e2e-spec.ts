@@ -60,12 +60,18 @@ const APPS: Array<{ name: string; module: (env: Env) => DynamicModule }> = [
   },
 ];
 
-function schemathesis(args: string[]): Promise<{ code: number; output: string }> {
+/** Runs in a folder of its own: schemathesis leaves a `.schemathesis` cache where it runs. */
+function schemathesis(args: string[], cwd: string): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
     execFile(
       SCHEMATHESIS,
       args,
-      { maxBuffer: 64 * 1024 * 1024, timeout: 15 * 60_000, env: { ...process.env, NO_COLOR: '1' } },
+      {
+        cwd,
+        maxBuffer: 64 * 1024 * 1024,
+        timeout: 15 * 60_000,
+        env: { ...process.env, NO_COLOR: '1' },
+      },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         resolve({ code, output: `${stdout}\n${stderr}` });
@@ -103,32 +109,36 @@ describe('API fuzzing (schemathesis)', () => {
     it.each(CALLERS)(
       'answers no request of $label with a server error',
       async ({ auth }) => {
-        const report = join(mkdtempSync(join(tmpdir(), 'sne-fuzz-')), 'junit.xml');
-        const { code, output } = await schemathesis([
-          'run',
-          join(__dirname, '..', 'docs', 'openapi', `${name}.yaml`),
-          '--url',
-          url,
-          '--header',
-          `Authorization: ${auth().authorization}`,
-          '--checks',
-          'not_a_server_error',
-          '--max-examples',
-          EXAMPLES,
-          '--seed',
-          '20261206',
-          '--phases',
-          'examples,coverage,fuzzing',
-          '--generation-database',
-          'none',
-          '--workers',
-          '2',
-          '--no-color',
-          '--report',
-          'junit',
-          '--report-junit-path',
-          report,
-        ]);
+        const folder = mkdtempSync(join(tmpdir(), 'sne-fuzz-'));
+        const report = join(folder, 'junit.xml');
+        const { code, output } = await schemathesis(
+          [
+            'run',
+            join(__dirname, '..', 'docs', 'openapi', `${name}.yaml`),
+            '--url',
+            url,
+            '--header',
+            `Authorization: ${auth().authorization}`,
+            '--checks',
+            'not_a_server_error',
+            '--max-examples',
+            EXAMPLES,
+            '--seed',
+            '20261206',
+            '--phases',
+            'examples,coverage,fuzzing',
+            '--generation-database',
+            'none',
+            '--workers',
+            '2',
+            '--no-color',
+            '--report',
+            'junit',
+            '--report-junit-path',
+            report,
+          ],
+          folder,
+        );
         const outcome = junitOutcome(readFileSync(report, 'utf8'));
         if (outcome.failed.length > 0 || code !== 0)
           process.stderr.write(`schemathesis on ${name}:\n${output.slice(-30_000)}\n`);
