@@ -1,19 +1,10 @@
-import type { DynamicModule, INestApplication } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import { appEnv, guichetAuth, isolate, operatorAuth, startApp, TestKafka } from '@sne/testing';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as dispatching from '../apps/dispatching/src/app.module';
-import { loadDispatchingConfig } from '../apps/dispatching/src/config';
-import * as documentIngestion from '../apps/document-ingestion/src/app.module';
-import { loadDocumentIngestionConfig } from '../apps/document-ingestion/src/config';
-import * as registration from '../apps/registration/src/app.module';
-import { loadRegistrationConfig } from '../apps/registration/src/config';
-import * as renewalNotices from '../apps/renewal-notices/src/app.module';
-import { loadRenewalNoticesConfig } from '../apps/renewal-notices/src/config';
-
-type Env = Record<string, string>;
+import { API_APPS } from './support/platform-apps';
 
 /** Where deploy/local/install.sh puts schemathesis (part `schemathesis`). */
 const SCHEMATHESIS =
@@ -40,25 +31,6 @@ const CALLERS = [
 
 /** Examples per operation: a short run in CI; `SNE_FUZZ_EXAMPLES=500` for a long one. */
 const EXAMPLES = process.env.SNE_FUZZ_EXAMPLES ?? '25';
-
-const APPS: Array<{ name: string; module: (env: Env) => DynamicModule }> = [
-  {
-    name: 'registration',
-    module: (env) => registration.AppModule.forRoot(loadRegistrationConfig(env)),
-  },
-  {
-    name: 'dispatching',
-    module: (env) => dispatching.AppModule.forRoot(loadDispatchingConfig(env)),
-  },
-  {
-    name: 'renewal-notices',
-    module: (env) => renewalNotices.AppModule.forRoot(loadRenewalNoticesConfig(env)),
-  },
-  {
-    name: 'document-ingestion',
-    module: (env) => documentIngestion.AppModule.forRoot(loadDocumentIngestionConfig(env)),
-  },
-];
 
 /** Runs in a folder of its own: schemathesis leaves a `.schemathesis` cache where it runs. */
 function schemathesis(args: string[], cwd: string): Promise<{ code: number; output: string }> {
@@ -97,7 +69,7 @@ describe('API fuzzing (schemathesis)', () => {
   });
   afterAll(() => kafka.cleanup());
 
-  describe.each(APPS)('$name', ({ name, module }) => {
+  describe.each(API_APPS)('$name', ({ name, module }) => {
     let app: INestApplication;
     let url: string;
 

@@ -14,7 +14,6 @@ import { DemandsService, PORTAL_GUICHET } from './demands/demands.service';
 import { DuplicateForcings } from './demands/duplicate-forcings';
 import { NumeroAllocator } from './demands/numero-allocator';
 import { RadiationCommandsConsumer } from './demands/radiation-commands.consumer';
-import { OversizedBodyHandler } from './http/oversized-body.handler';
 import { NoticeDatesRepository } from './notices/notice-dates';
 import { NoticeEventsConsumer } from './notices/notice-events.consumer';
 import { OUTBOX_SWEEP_MS, DemandOutbox } from './outbox/demand-outbox';
@@ -59,7 +58,6 @@ export class AppModule {
         NoticeEventsConsumer,
         NumeroAllocator,
         DemandOutbox,
-        OversizedBodyHandler,
         PendingDemandRepository,
         PendingDemandsService,
         RadiationCommandsConsumer,

@@ -11,6 +11,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { Clock, SystemClock } from './clock';
 import { HealthController } from './health/health.controller';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
+import { RequestBodyErrorHandler } from './http/request-body-errors';
 import { ReadinessRegistry } from './health/readiness.registry';
 import { CorrelationMiddleware } from './logging/correlation.middleware';
 import { loggerOptions } from './logging/logger-options';
@@ -26,7 +27,8 @@ export interface PlatformOptions {
 export const APP_NAME = Symbol('APP_NAME');
 
 /**
- * What every app has: JSON logs with correlation ids, Prometheus metrics, liveness and readiness.
+ * What every app has: JSON logs with correlation ids, Prometheus metrics, liveness and readiness,
+ * one error format (body-parser's refusals included).
  * Global, so infrastructure modules can register their readiness checks and metrics.
  */
 @Global()
@@ -46,6 +48,7 @@ export class PlatformModule implements NestModule {
         ReadinessRegistry,
         { provide: Clock, useClass: SystemClock },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        RequestBodyErrorHandler,
       ],
       exports: [APP_NAME, MetricsService, ReadinessRegistry, Clock],
     };
