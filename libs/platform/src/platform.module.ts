@@ -5,12 +5,13 @@ import {
   Module,
   type NestModule,
 } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { Clock, SystemClock } from './clock';
 import { HealthController } from './health/health.controller';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
+import { KnownQueryParametersInterceptor } from './http/known-query-parameters.interceptor';
 import { RequestBodyErrorHandler } from './http/request-body-errors';
 import { ReadinessRegistry } from './health/readiness.registry';
 import { CorrelationMiddleware } from './logging/correlation.middleware';
@@ -28,7 +29,7 @@ export const APP_NAME = Symbol('APP_NAME');
 
 /**
  * What every app has: JSON logs with correlation ids, Prometheus metrics, liveness and readiness,
- * one error format (body-parser's refusals included).
+ * one error format (body-parser's refusals included), undeclared query parameters refused.
  * Global, so infrastructure modules can register their readiness checks and metrics.
  */
 @Global()
@@ -48,6 +49,7 @@ export class PlatformModule implements NestModule {
         ReadinessRegistry,
         { provide: Clock, useClass: SystemClock },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        { provide: APP_INTERCEPTOR, useClass: KnownQueryParametersInterceptor },
         RequestBodyErrorHandler,
       ],
       exports: [APP_NAME, MetricsService, ReadinessRegistry, Clock],

@@ -34,3 +34,10 @@ export function guichetAuth(
     })}`,
   };
 }
+
+/** `Authorization` header of an applicant signed in on the portal. */
+export function applicantAuth(id: string, email: string): { authorization: string } {
+  return {
+    authorization: `Bearer ${issueToken({ kind: 'applicant', id, email }, TEST_AUTH_SECRET, { now: new Date(), ttlSeconds: 3_600 })}`,
+  };
+}

@@ -1,3 +1,4 @@
+import { NUMERO_UNIQUE } from '@sne/contracts';
 import { InvalidInputError, type InputIssue } from '@sne/platform';
 
 /** The search criteria of the register's screen, as query parameters (all optional). */
@@ -23,7 +24,7 @@ export interface DemandSearch {
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const PATTERNS: Record<Exclude<keyof DemandSearch, 'page' | 'pageSize'>, RegExp> = {
-  numeroUnique: /^[0-9]{2}[0-9AB] [0-9]{4} [0-9]{6} [0-9A-Z]{5}$/,
+  numeroUnique: NUMERO_UNIQUE,
   state: /^(draft|awaiting-validation|active|radiated)$/,
   depositFrom: DATE,
   depositTo: DATE,
@@ -40,6 +41,29 @@ const PATTERNS: Record<Exclude<keyof DemandSearch, 'page' | 'pageSize'>, RegExp>
   birthDate: DATE,
 };
 export const MAX_PAGE_SIZE = 100;
+
+/** The query parameters of the search, as its OpenAPI documents them. */
+export const DEMAND_SEARCH_PARAMETERS: ReadonlyArray<{
+  name: string;
+  required: false;
+  schema: Record<string, unknown>;
+}> = [
+  ...Object.entries(PATTERNS).map(([name, pattern]) => ({
+    name,
+    required: false as const,
+    // Unicode property classes are not portable to OpenAPI validators: documented by length.
+    schema: pattern.flags.includes('u')
+      ? { type: 'string', minLength: 1, maxLength: 80 }
+      : { type: 'string', pattern: pattern.source },
+  })),
+  { name: 'page', required: false, schema: { type: 'integer', minimum: 1 } },
+  {
+    name: 'pageSize',
+    required: false,
+    schema: { type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE },
+  },
+  { name: 'format', required: false, schema: { type: 'string', enum: ['json', 'csv'] } },
+];
 
 /** Reads and checks the query: unknown parameters, repeated ones and odd values are refused. */
 export function parseDemandSearch(query: Record<string, unknown>): DemandSearch {
