@@ -149,4 +149,34 @@ describe('console: dispatching pages', () => {
       ).paused,
     ).toBe(false);
   });
+
+  it('refuses a path parameter that is not a guichet code before any upstream call', async () => {
+    // Once decoded and resolved, this code would turn the dry run into a POST .../C5701/pause.
+    const walked = await page(
+      `/guichets/${encodeURIComponent('../guichets/C5701/pause?')}/dry-run`,
+      form({ draft: '{}' }),
+    );
+    expect(walked.status).toBe(400);
+    expect(JSON.parse(walked.text)).toMatchObject({
+      error: { code: 'invalid-input', details: { issues: [{ path: '/code' }] } },
+    });
+    const guichet = (await (
+      await fetch(`${api}/guichets/C5701`, { headers: operatorAuth() })
+    ).json()) as { paused: boolean };
+    expect(guichet.paused).toBe(false);
+    expect((await page('/guichets/c5701%2F..')).status).toBe(400);
+    const retried = await page('/guichets/C5701/dead-letters/..%2F..%2Fpause/retry', {
+      method: 'POST',
+    });
+    expect(retried.status).toBe(400);
+  });
+
+  it('sends security headers on every page', async () => {
+    const { headers } = await page('/guichets');
+    expect(headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(headers.get('content-security-policy')).toContain("frame-ancestors 'self'");
+    expect(headers.get('x-content-type-options')).toBe('nosniff');
+    expect(headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(headers.get('x-powered-by')).toBeNull();
+  });
 });

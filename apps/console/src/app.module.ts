@@ -1,5 +1,11 @@
 import { AuthModule } from '@sne/auth';
-import { type DynamicModule, Module } from '@nestjs/common';
+import {
+  type DynamicModule,
+  type MiddlewareConsumer,
+  Module,
+  type NestModule,
+} from '@nestjs/common';
+import helmet from 'helmet';
 import { KafkaModule, kafkaSettingsFrom } from '@sne/kafka';
 import { PlatformModule } from '@sne/platform';
 import { QueuesModule, redisSettingsFrom } from '@sne/queues';
@@ -15,7 +21,7 @@ import { APP_NAME, type ConsoleConfig } from './config';
 
 /** The console app: operators' monitoring console. */
 @Module({})
-export class AppModule {
+export class AppModule implements NestModule {
   static forRoot(config: ConsoleConfig): DynamicModule {
     return {
       module: AppModule,
@@ -39,5 +45,18 @@ export class AppModule {
         DocumentIngestionClient,
       ],
     };
+  }
+
+  /** Security headers on every page: a strict content policy, no framing, no sniffing. */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer
+      .apply(
+        helmet({
+          contentSecurityPolicy: {
+            directives: { 'script-src': ["'self'"], 'form-action': ["'self'"] },
+          },
+        }),
+      )
+      .forRoutes('*path');
   }
 }

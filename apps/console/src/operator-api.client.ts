@@ -17,6 +17,27 @@ export class OperatorApiError extends Error {
   }
 }
 
+/**
+ * Paths are built from checked parameters; this refuses, whatever a caller forgot, a segment that
+ * would walk elsewhere once the upstream decodes it (`..`, `%2F`, `%2E%2E`, a backslash).
+ */
+function isPlainPath(path: string): boolean {
+  if (!path.startsWith('/') || path.startsWith('//')) return false;
+  return path
+    .split('?')[0]
+    .split('/')
+    .slice(1)
+    .every((segment) => {
+      let decoded: string;
+      try {
+        decoded = decodeURIComponent(segment);
+      } catch {
+        return false;
+      }
+      return decoded !== '.' && decoded !== '..' && !/[/\\]/.test(decoded);
+    });
+}
+
 /** One app's operator API as the console uses it (the console keeps no state). */
 export class OperatorApiClient {
   constructor(
@@ -52,6 +73,7 @@ export class OperatorApiClient {
   }
 
   private request(method: string, path: string, body?: unknown): Promise<Response> {
+    if (!isPlainPath(path)) throw new Error(`not a plain API path: ${JSON.stringify(path)}`);
     return fetch(new URL(path, this.baseUrl), {
       method,
       headers: {

@@ -1,11 +1,12 @@
 import { authEnv } from '@sne/auth';
+import { GUICHET_CODE } from '@sne/contracts';
 import { coreEnv, httpPort, kafkaEnv, loadConfig, mongoEnv } from '@sne/platform';
 import { type CleanedEnv, makeValidator, num, str } from 'envalid';
 
 export const APP_NAME = 'registration';
 
 const guichetCode = makeValidator<string>((input) => {
-  if (!/^[0-9A-Z]{5}$/.test(input)) throw new Error('5 digits or capital letters');
+  if (!GUICHET_CODE.test(input)) throw new Error('5 digits or capital letters');
   return input;
 });
 

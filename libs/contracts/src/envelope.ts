@@ -1,3 +1,4 @@
+import { GUICHET_CODE_PATTERN } from './identifiers';
 import { randomUUID } from 'node:crypto';
 
 /**
@@ -84,7 +85,7 @@ export const cloudEventSchema = {
     dataschema: { type: 'string', format: 'uri' },
     demandversion: { type: 'integer', minimum: 0 },
     correlationid: { type: 'string', minLength: 1, maxLength: 200 },
-    guichet: { type: 'string', pattern: '^[0-9A-Z]{5}$' },
+    guichet: { type: 'string', pattern: GUICHET_CODE_PATTERN },
     data: { type: 'object' },
   },
 } as const;

@@ -1,3 +1,4 @@
+export * from './identifiers';
 export * from './topics';
 export * from './envelope';
 export * from './event-catalog';

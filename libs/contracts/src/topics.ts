@@ -1,3 +1,4 @@
+import { GUICHET_CODE } from './identifiers';
 /**
  * Every Kafka topic of the platform. No topic name is written anywhere else: code and scripts
  * take it from here (with an optional prefix, which isolates test runs on a shared broker).
@@ -75,8 +76,6 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
     consumers: ['console'],
   },
 ];
-
-const GUICHET_CODE = /^[0-9A-Z]{5}$/;
 
 /** The ordered, replayable delivery log of one guichet (one topic per guichet). */
 export function guichetDeliveryTopic(guichetCode: string): string {

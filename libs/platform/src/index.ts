@@ -14,3 +14,4 @@ export * from './transient-errors';
 export * from './http/public-route';
 export * from './http/if-match';
 export * from './http/request-body-errors';
+export * from './http/path-parameters';

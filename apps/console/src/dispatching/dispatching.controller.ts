@@ -1,4 +1,4 @@
-import { Public } from '@sne/platform';
+import { GuichetCodePipe, PatternPipe, Public } from '@sne/platform';
 import { Body, Controller, Get, Header, Param, Post, Redirect } from '@nestjs/common';
 import { html, layout, table } from '../html';
 import { OperatorApiError } from '../operator-api.client';
@@ -57,8 +57,11 @@ interface DryRunView {
   warnings: Array<{ path: string; message: string }>;
 }
 
-const GUICHET_CODE = /^[0-9A-Z]{5}$/;
-const DEAD_LETTER_ID = /^[A-Za-z0-9._-]{1,100}:[0-9A-Z]{5}$/;
+const DEAD_LETTER_ID = new PatternPipe(
+  /^[A-Za-z0-9._-]{1,100}:[0-9A-Z]{5}$/,
+  '/deliveryId',
+  'a delivery id (event id:guichet code)',
+);
 const channelsOf = (guichet: GuichetView) =>
   [
     guichet.channels.kafka?.enabled ? 'Kafka' : '',
@@ -169,7 +172,7 @@ export class DispatchingController {
 
   @Get('guichets/:code')
   @Header('Content-Type', 'text/html; charset=utf-8')
-  guichet(@Param('code') code: string): Promise<string> {
+  guichet(@Param('code', GuichetCodePipe) code: string): Promise<string> {
     return this.renderGuichet(code);
   }
 
@@ -177,7 +180,6 @@ export class DispatchingController {
     code: string,
     draft?: { text: string; result: unknown },
   ): Promise<string> {
-    if (!GUICHET_CODE.test(code)) return layout('Guichet inconnu', html`<p>Code invalide.</p>`);
     const [guichet, subscription, webhook, deadLetters] = await Promise.all([
       this.dispatching.get<GuichetView>(`/guichets/${code}`),
       this.dispatching
@@ -270,7 +272,10 @@ export class DispatchingController {
 
   @Post('guichets/:code/dry-run')
   @Header('Content-Type', 'text/html; charset=utf-8')
-  async dryRun(@Param('code') code: string, @Body() body: { draft?: unknown }): Promise<string> {
+  async dryRun(
+    @Param('code', GuichetCodePipe) code: string,
+    @Body() body: { draft?: unknown },
+  ): Promise<string> {
     const text = typeof body?.draft === 'string' ? body.draft : '';
     let result: unknown;
     try {
@@ -289,26 +294,28 @@ export class DispatchingController {
 
   @Post('guichets/:code/dead-letters/:deliveryId/retry')
   @Redirect()
-  async retry(@Param('code') code: string, @Param('deliveryId') deliveryId: string) {
-    if (GUICHET_CODE.test(code) && DEAD_LETTER_ID.test(deliveryId))
-      await this.dispatching.post(`/guichets/${code}/webhook/dead-letters/${deliveryId}/retry`);
+  async retry(
+    @Param('code', GuichetCodePipe) code: string,
+    @Param('deliveryId', DEAD_LETTER_ID) deliveryId: string,
+  ) {
+    await this.dispatching.post(`/guichets/${code}/webhook/dead-letters/${deliveryId}/retry`);
     return { url: `/guichets/${code}`, statusCode: 303 };
   }
 
   @Post('guichets/:code/pause')
   @Redirect()
-  pause(@Param('code') code: string) {
+  pause(@Param('code', GuichetCodePipe) code: string) {
     return this.setPaused(code, 'pause');
   }
 
   @Post('guichets/:code/resume')
   @Redirect()
-  resume(@Param('code') code: string) {
+  resume(@Param('code', GuichetCodePipe) code: string) {
     return this.setPaused(code, 'resume');
   }
 
   private async setPaused(code: string, action: 'pause' | 'resume') {
-    if (GUICHET_CODE.test(code)) await this.dispatching.post(`/guichets/${code}/${action}`);
+    await this.dispatching.post(`/guichets/${code}/${action}`);
     return { url: `/guichets/${code}`, statusCode: 303 };
   }
 }

@@ -1,8 +1,8 @@
 import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { OwnGuichet, Roles } from '@sne/auth';
-import { InvalidInputError } from '@sne/platform';
-import { GUICHET_MANAGERS, guichetCode } from '../guichets/guichets.controller';
+import { guichetCodeOf, InvalidInputError } from '@sne/platform';
+import { GUICHET_MANAGERS } from '../guichets/guichets.controller';
 import { type FeedPage, FeedService, MAX_FEED_LIMIT, MAX_WAIT_SECONDS } from './feed.service';
 import { GuichetScopeGuard } from '../guichets/guichet-scope.guard';
 
@@ -52,7 +52,7 @@ export class FeedController {
     @Query('wait') wait: string | undefined,
   ): Promise<FeedPage> {
     return this.feed.read(
-      guichetCode(code),
+      guichetCodeOf(code),
       cursor,
       integer(limit, 'limit', 1, MAX_FEED_LIMIT, 100),
       integer(wait, 'wait', 0, MAX_WAIT_SECONDS, 0),

@@ -1,5 +1,6 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import type { AuthenticatedRequest, Principal } from '@sne/auth';
+import { GUICHET_CODE } from '@sne/contracts';
 import { territoryDepartments } from '@sne/matching';
 import { ForbiddenError } from '@sne/platform';
 import type { Guichet } from './guichet';
@@ -35,7 +36,7 @@ export class GuichetScopeGuard implements CanActivate {
     const code = request.params.code;
     if (!principal || !code || principal.kind !== 'operator' || principal.territory === 'all')
       return true;
-    const guichet = /^[0-9A-Z]{5}$/.test(code) ? await this.guichets.find(code) : undefined;
+    const guichet = GUICHET_CODE.test(code) ? await this.guichets.find(code) : undefined;
     if (guichet && !managesGuichet(principal, guichet))
       throw new ForbiddenError(`guichet ${code} is outside your territory`);
     return true;

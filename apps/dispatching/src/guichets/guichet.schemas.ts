@@ -1,3 +1,4 @@
+import { GUICHET_CODE_PATTERN } from '@sne/contracts';
 import { INSEE_COMMUNE_PATTERN } from '@sne/domain';
 import { GUICHET_TYPES, SUBSCRIBABLE_EVENT_TYPES } from './guichet';
 
@@ -9,7 +10,11 @@ export const createGuichetSchema = {
   required: ['code', 'name', 'type', 'territory', 'referentEmail', 'channels'],
   additionalProperties: false,
   properties: {
-    code: { type: 'string', pattern: '^[0-9A-Z]{5}$', description: 'the 5-character guichet code' },
+    code: {
+      type: 'string',
+      pattern: GUICHET_CODE_PATTERN,
+      description: 'the 5-character guichet code',
+    },
     name: { type: 'string', minLength: 1, maxLength: 200 },
     type: { enum: [...GUICHET_TYPES] },
     territory: {

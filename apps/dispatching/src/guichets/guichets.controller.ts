@@ -21,23 +21,12 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { DEMAND_FIELDS, findNeverMatching, validateRule } from '@sne/matching';
-import { ForbiddenError, InvalidInputError, JsonBodyPipe, versionFromIfMatch } from '@sne/platform';
+import { ForbiddenError, guichetCodeOf, JsonBodyPipe, versionFromIfMatch } from '@sne/platform';
 import type { Response } from 'express';
 import type { Guichet, NewGuichet, SubscriptionChange, SubscriptionRevision } from './guichet';
 import { createGuichetSchema, subscriptionChangeSchema } from './guichet.schemas';
 import { GuichetsService } from './guichets.service';
 import { GuichetScopeGuard, managesGuichet } from './guichet-scope.guard';
-
-const GUICHET_CODE = /^[0-9A-Z]{5}$/;
-
-export function guichetCode(code: string): string {
-  if (!GUICHET_CODE.test(code)) {
-    throw new InvalidInputError('invalid guichet code', [
-      { path: '/code', message: 'must be 5 characters, digits or A-Z' },
-    ]);
-  }
-  return code;
-}
 
 /** The operators' API over guichets and their subscriptions. */
 /** Who manages guichets and their subscriptions. */
@@ -75,7 +64,7 @@ export class GuichetsController {
   @Get(':code')
   @OwnGuichet()
   get(@Param('code') code: string): Promise<Guichet> {
-    return this.guichets.get(guichetCode(code));
+    return this.guichets.get(guichetCodeOf(code));
   }
 
   @Post(':code/pause')
@@ -84,13 +73,13 @@ export class GuichetsController {
     summary: 'Pause deliveries to a guichet (they accumulate in its log, nothing is lost)',
   })
   pause(@Param('code') code: string): Promise<Guichet> {
-    return this.guichets.setPaused(guichetCode(code), true);
+    return this.guichets.setPaused(guichetCodeOf(code), true);
   }
 
   @Post(':code/resume')
   @HttpCode(200)
   resume(@Param('code') code: string): Promise<Guichet> {
-    return this.guichets.setPaused(guichetCode(code), false);
+    return this.guichets.setPaused(guichetCodeOf(code), false);
   }
 
   @Get(':code/subscription')
@@ -100,7 +89,7 @@ export class GuichetsController {
     @Param('code') code: string,
     @Res({ passthrough: true }) response: Response,
   ): Promise<SubscriptionRevision> {
-    const revision = await this.guichets.subscription(guichetCode(code));
+    const revision = await this.guichets.subscription(guichetCodeOf(code));
     response.setHeader('ETag', `"${revision.version}"`);
     return revision;
   }
@@ -125,7 +114,7 @@ export class GuichetsController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<SubscriptionRevision> {
     const version = versionFromIfMatch(ifMatch);
-    const revision = await this.guichets.changeSubscription(guichetCode(code), body, {
+    const revision = await this.guichets.changeSubscription(guichetCodeOf(code), body, {
       operator: principalLabel(principal),
       allowNeverMatching: allowNeverMatching === 'true',
       ...(version !== undefined ? { expectedVersion: version } : {}),
@@ -140,7 +129,7 @@ export class GuichetsController {
     summary: 'Every version of the subscription, newest first: who changed what, when',
   })
   async history(@Param('code') code: string): Promise<{ revisions: SubscriptionRevision[] }> {
-    return { revisions: await this.guichets.history(guichetCode(code)) };
+    return { revisions: await this.guichets.history(guichetCodeOf(code)) };
   }
 
   @Post(':code/explain')
@@ -150,7 +139,7 @@ export class GuichetsController {
     summary: 'Why this guichet would (not) receive an event, predicate by predicate',
   })
   explain(@Param('code') code: string, @Body() event: unknown) {
-    return this.guichets.explain(guichetCode(code), event);
+    return this.guichets.explain(guichetCodeOf(code), event);
   }
 }
 

@@ -1,10 +1,10 @@
 import { OwnGuichet, Roles } from '@sne/auth';
 import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Clock, InvalidInputError, JsonBodyPipe } from '@sne/platform';
+import { Clock, guichetCodeOf, InvalidInputError, JsonBodyPipe } from '@sne/platform';
 import type { SubscriptionChange } from '../guichets/guichet';
 import { subscriptionChangeSchema } from '../guichets/guichet.schemas';
-import { GUICHET_MANAGERS, guichetCode } from '../guichets/guichets.controller';
+import { GUICHET_MANAGERS } from '../guichets/guichets.controller';
 import { GuichetsService } from '../guichets/guichets.service';
 import { BackfillService } from './backfill.service';
 import { type DryRunResult, DryRunService } from './dry-run.service';
@@ -46,7 +46,7 @@ export class OperationsController {
     @Param('code') code: string,
     @Body(new JsonBodyPipe<SubscriptionChange>(subscriptionChangeSchema)) draft: SubscriptionChange,
   ): Promise<DryRunResult> {
-    const guichet = await this.guichets.get(guichetCode(code));
+    const guichet = await this.guichets.get(guichetCodeOf(code));
     return this.dryRuns.dryRun(guichet, draft);
   }
 
@@ -56,7 +56,7 @@ export class OperationsController {
     summary: 'Deliver every active demand the current subscription selects (latest event of each)',
   })
   async backfill(@Param('code') code: string): Promise<{ delivered: number; examined: number }> {
-    const guichet = await this.guichets.get(guichetCode(code));
+    const guichet = await this.guichets.get(guichetCodeOf(code));
     return this.backfills.backfill(await this.guichets.subscription(code), guichet.territory);
   }
 
@@ -77,7 +77,7 @@ export class OperationsController {
       throw new InvalidInputError('invalid date', [
         { path: '/from', message: 'must be a date-time' },
       ]);
-    return this.replays.replay(guichetCode(code), from);
+    return this.replays.replay(guichetCodeOf(code), from);
   }
 }
 

@@ -1,8 +1,8 @@
 import { Controller, Get, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { OwnGuichet, Roles } from '@sne/auth';
-import { Clock, NotFoundError } from '@sne/platform';
-import { GUICHET_MANAGERS, guichetCode } from '../guichets/guichets.controller';
+import { Clock, guichetCodeOf, NotFoundError } from '@sne/platform';
+import { GUICHET_MANAGERS } from '../guichets/guichets.controller';
 import { GuichetsService } from '../guichets/guichets.service';
 import { type WebhookDeadLetter, WebhookEndpointRepository } from './webhook-endpoint.repository';
 import { jobIdOf, WebhookQueue } from './webhook-queue';
@@ -38,7 +38,7 @@ export class WebhooksController {
   @Get()
   @ApiOperation({ summary: "The webhook endpoint's state (never the secrets themselves)" })
   async state(@Param('code') code: string): Promise<WebhookEndpointView> {
-    const guichet = await this.guichets.get(guichetCode(code));
+    const guichet = await this.guichets.get(guichetCodeOf(code));
     const endpoint = await this.endpoints.find(guichet.code);
     return {
       guichetCode: guichet.code,
@@ -64,7 +64,7 @@ export class WebhooksController {
   async rotate(
     @Param('code') code: string,
   ): Promise<{ secret: string; previousValidUntil: string }> {
-    const guichet = await this.guichets.get(guichetCode(code));
+    const guichet = await this.guichets.get(guichetCodeOf(code));
     const now = this.clock.now();
     const secret = await this.endpoints.rotateSecret(
       guichet.code,
@@ -81,7 +81,7 @@ export class WebhooksController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Re-enable an endpoint disabled after failures' })
   async enable(@Param('code') code: string): Promise<WebhookEndpointView> {
-    await this.endpoints.enable((await this.guichets.get(guichetCode(code))).code);
+    await this.endpoints.enable((await this.guichets.get(guichetCodeOf(code))).code);
     return this.state(code);
   }
 
@@ -89,7 +89,7 @@ export class WebhooksController {
   async deadLetters(@Param('code') code: string): Promise<{ deadLetters: WebhookDeadLetter[] }> {
     return {
       deadLetters: await this.endpoints.deadLettersOf(
-        (await this.guichets.get(guichetCode(code))).code,
+        (await this.guichets.get(guichetCodeOf(code))).code,
       ),
     };
   }
@@ -104,7 +104,7 @@ export class WebhooksController {
     @Param('code') code: string,
     @Param('deliveryId') deliveryId: string,
   ): Promise<{ queued: string }> {
-    const letter = await this.endpoints.takeDeadLetter(guichetCode(code), deliveryId);
+    const letter = await this.endpoints.takeDeadLetter(guichetCodeOf(code), deliveryId);
     if (!letter) throw new NotFoundError(`no dead letter ${deliveryId} for guichet ${code}`);
     await this.queue.queue.remove(jobIdOf(deliveryId)).catch(() => undefined);
     await this.queue.enqueue(

@@ -23,7 +23,6 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '@sne/auth';
-import { NUMERO_UNIQUE_PATTERN } from '@sne/contracts';
 import {
   type ClassificationPlan,
   findCategory,
@@ -36,22 +35,13 @@ import {
   RELEVANCE_LABELS,
   RELEVANCES,
 } from '@sne/domain';
-import { InvalidInputError, versionFromIfMatch } from '@sne/platform';
+import { InvalidInputError, numeroUniqueOf, versionFromIfMatch } from '@sne/platform';
 import type { Request, Response } from 'express';
 import type { SupportingDocument } from './document.repository';
 import { DocumentsService } from './documents.service';
 import { readMultipartUpload } from './multipart-upload';
 
-const NUMERO = new RegExp(NUMERO_UNIQUE_PATTERN);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-export function numeroOf(text: string): string {
-  if (!NUMERO.test(text))
-    throw new InvalidInputError('invalid numéro unique', [
-      { path: '/numeroUnique', message: 'DDD MMYY NNNNNN GGGGG, e.g. "057 1215 073903 10691"' },
-    ]);
-  return text;
-}
 
 export function documentIdOf(text: string): string {
   if (!UUID.test(text))
@@ -173,7 +163,7 @@ export class DocumentsController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const numero = numeroOf(numeroUnique);
+    const numero = numeroUniqueOf(numeroUnique);
     const document = await readMultipartUpload(
       request,
       { largestFileBytes: this.documents.largestFile },
@@ -198,7 +188,7 @@ export class DocumentsController {
     @Param('numeroUnique') numeroUnique: string,
     @Query('includeQuarantined') includeQuarantined: string | undefined,
   ) {
-    const documents = await this.documents.list(principal, numeroOf(numeroUnique), {
+    const documents = await this.documents.list(principal, numeroUniqueOf(numeroUnique), {
       includeQuarantined: includeQuarantined === 'true',
     });
     return { documents: documents.map((document) => view(this.documents.plan, document)) };
@@ -228,7 +218,7 @@ export class DocumentsController {
       ]);
     const entries = await this.documents.journal(
       principal,
-      numeroOf(numeroUnique),
+      numeroUniqueOf(numeroUnique),
       journalCriteria(query),
     );
     if (format === 'csv') {
@@ -249,7 +239,7 @@ export class DocumentsController {
   ) {
     const document = await this.documents.read(
       principal,
-      numeroOf(numeroUnique),
+      numeroUniqueOf(numeroUnique),
       documentIdOf(documentId),
     );
     return withVersion(response, this.documents.plan, document);
@@ -268,7 +258,7 @@ export class DocumentsController {
   ): Promise<StreamableFile> {
     const { document, content } = await this.documents.download(
       principal,
-      numeroOf(numeroUnique),
+      numeroUniqueOf(numeroUnique),
       documentIdOf(documentId),
     );
     response.setHeader('X-Content-Type-Options', 'nosniff');
@@ -307,7 +297,7 @@ export class DocumentsController {
   ) {
     const document = await this.documents.modify(
       principal,
-      numeroOf(numeroUnique),
+      numeroUniqueOf(numeroUnique),
       documentIdOf(documentId),
       body,
       versionFromIfMatch(ifMatch),
@@ -332,7 +322,7 @@ export class DocumentsController {
   ) {
     const document = await this.documents.quarantine(
       principal,
-      numeroOf(numeroUnique),
+      numeroUniqueOf(numeroUnique),
       documentIdOf(documentId),
       typeof motive === 'string' ? motive : undefined,
       versionFromIfMatch(ifMatch),
@@ -353,7 +343,7 @@ export class DocumentsController {
   ) {
     const document = await this.documents.restore(
       principal,
-      numeroOf(numeroUnique),
+      numeroUniqueOf(numeroUnique),
       documentIdOf(documentId),
       versionFromIfMatch(ifMatch),
     );

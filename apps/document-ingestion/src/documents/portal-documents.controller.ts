@@ -11,11 +11,11 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type ApplicantPrincipal, ApplicantRoute, CurrentApplicant } from '@sne/auth';
+import { numeroUniqueOf } from '@sne/platform';
 import type { Request, Response } from 'express';
 import {
   contentDisposition,
   documentIdOf,
-  numeroOf,
   uploadSchema,
   view,
   withVersion,
@@ -41,7 +41,7 @@ export class PortalDocumentsController {
     @CurrentApplicant() applicant: ApplicantPrincipal,
     @Param('numeroUnique') numeroUnique: string,
   ) {
-    const documents = await this.documents.list(applicant, numeroOf(numeroUnique), {
+    const documents = await this.documents.list(applicant, numeroUniqueOf(numeroUnique), {
       includeQuarantined: false,
     });
     return { documents: documents.map((document) => view(this.documents.plan, document)) };
@@ -60,7 +60,7 @@ export class PortalDocumentsController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const numero = numeroOf(numeroUnique);
+    const numero = numeroUniqueOf(numeroUnique);
     const document = await readMultipartUpload(
       request,
       { largestFileBytes: this.documents.largestFile },
@@ -80,7 +80,7 @@ export class PortalDocumentsController {
   ): Promise<StreamableFile> {
     const { document, content } = await this.documents.download(
       applicant,
-      numeroOf(numeroUnique),
+      numeroUniqueOf(numeroUnique),
       documentIdOf(documentId),
     );
     response.setHeader('X-Content-Type-Options', 'nosniff');
@@ -102,7 +102,7 @@ export class PortalDocumentsController {
   ) {
     const document = await this.documents.quarantine(
       applicant,
-      numeroOf(numeroUnique),
+      numeroUniqueOf(numeroUnique),
       documentIdOf(documentId),
       'Suppression par le demandeur',
       undefined,

@@ -1,11 +1,10 @@
 import { Controller, Get, Header, Inject, Param, Query, Res, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '@sne/auth';
-import { InvalidInputError, Public } from '@sne/platform';
+import { InvalidInputError, numeroUniqueOf, Public } from '@sne/platform';
 import type { Response } from 'express';
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import type { RegisteredDemand } from '../demands/demand.repository';
-import { numeroOf } from '../demands/demands.controller';
 import { DemandsService } from '../demands/demands.service';
 import { CERTIFICATE_KEY, CertificateDocuments } from './certificate-documents';
 
@@ -82,7 +81,7 @@ export class CertificatesController {
     @Param('numeroUnique') numeroUnique: string,
     @Res({ passthrough: true }) response: Response,
   ): Promise<StreamableFile> {
-    const demand = await this.demands.read(principal, numeroOf(numeroUnique));
+    const demand = await this.demands.read(principal, numeroUniqueOf(numeroUnique));
     return pdfFile(
       response,
       'attestation',
@@ -103,7 +102,7 @@ export class CertificatesController {
     @Param('numeroUnique') numeroUnique: string,
     @Res({ passthrough: true }) response: Response,
   ): Promise<StreamableFile> {
-    const demand = await this.demands.read(principal, numeroOf(numeroUnique));
+    const demand = await this.demands.read(principal, numeroUniqueOf(numeroUnique));
     return pdfFile(
       response,
       'attestation-renouvellement',
@@ -128,7 +127,7 @@ export class CertificatesController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<StreamableFile> {
     const counts = summarySheetCounts(query);
-    const demand = await this.demands.read(principal, numeroOf(numeroUnique));
+    const demand = await this.demands.read(principal, numeroUniqueOf(numeroUnique));
     return pdfFile(
       response,
       'fiche-recapitulative',

@@ -1,4 +1,5 @@
 import {
+  applyDecorators,
   Body,
   Controller,
   Get,
@@ -19,7 +20,6 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { CurrentPrincipal, dataProfileOf, type Principal } from '@sne/auth';
-import { NUMERO_UNIQUE_PATTERN } from '@sne/contracts';
 import {
   demandInputSchema,
   type ProcessingEvent,
@@ -27,23 +27,17 @@ import {
   radiationRequestSchema,
   withoutSensitiveData,
 } from '@sne/domain';
-import { ForbiddenError, InvalidInputError, versionFromIfMatch } from '@sne/platform';
+import {
+  ForbiddenError,
+  InvalidInputError,
+  numeroUniqueOf,
+  versionFromIfMatch,
+} from '@sne/platform';
 import type { Response } from 'express';
 import type { RegisteredDemand } from './demand.repository';
-import { parseDemandSearch } from './demand-search';
+import { DEMAND_SEARCH_PARAMETERS, parseDemandSearch } from './demand-search';
 import { demandsCsv } from './demands-csv';
 import { DemandsService } from './demands.service';
-
-const NUMERO = new RegExp(NUMERO_UNIQUE_PATTERN);
-
-export function numeroOf(text: string): string {
-  if (!NUMERO.test(text)) {
-    throw new InvalidInputError('invalid numéro unique', [
-      { path: '/numeroUnique', message: 'DDD MMYY NNNNNN GGGGG, e.g. "057 1215 073903 10691"' },
-    ]);
-  }
-  return text;
-}
 
 export function requiredVersion(ifMatch: string | undefined): number {
   const version = versionFromIfMatch(ifMatch);
@@ -93,6 +87,7 @@ export class DemandsController {
     summary:
       'Search the demands of your territory (number, state, deposit / renewal / radiation dates, wished and attribution commune, motive, radiation motive, name, first name, birth date), paged; format=csv for a spreadsheet',
   })
+  @applyDecorators(...DEMAND_SEARCH_PARAMETERS.map((parameter) => ApiQuery(parameter)))
   async search(
     @CurrentPrincipal() principal: Principal,
     @Query() query: Record<string, unknown>,
@@ -121,7 +116,7 @@ export class DemandsController {
     @Param('numeroUnique') numeroUnique: string,
     @Res({ passthrough: true }) response: Response,
   ): Promise<{ demand: RegisteredDemand }> {
-    const demand = await this.demands.read(principal, numeroOf(numeroUnique));
+    const demand = await this.demands.read(principal, numeroUniqueOf(numeroUnique));
     return withVersion(response, minimisedFor(principal, demand));
   }
 
@@ -213,7 +208,7 @@ export class DemandsController {
     if (principal.kind !== 'guichet') throw new ForbiddenError('only a guichet registers demands');
     const demand = await this.demands.registerSeparatedPartner(
       principal,
-      numeroOf(numeroUnique),
+      numeroUniqueOf(numeroUnique),
       body,
       { forceDuplicate: force === 'true' },
     );
@@ -239,7 +234,7 @@ export class DemandsController {
     refuseConsultants(principal);
     const { demand, event } = await this.demands.recordProcessingEvent(
       principal,
-      numeroOf(numeroUnique),
+      numeroUniqueOf(numeroUnique),
       requiredVersion(ifMatch),
       body,
     );
@@ -253,7 +248,7 @@ export class DemandsController {
     @Param('numeroUnique') numeroUnique: string,
     @Res({ passthrough: true }) response: Response,
   ): Promise<{ numeroUnique: string; processingEvents: readonly ProcessingEvent[] }> {
-    const demand = await this.demands.read(principal, numeroOf(numeroUnique));
+    const demand = await this.demands.read(principal, numeroUniqueOf(numeroUnique));
     response.setHeader('ETag', `"${demand.version}"`);
     return { numeroUnique: demand.numeroUnique, processingEvents: demand.processingEvents ?? [] };
   }
@@ -267,7 +262,7 @@ export class DemandsController {
     apply: (numero: string, version: number) => Promise<RegisteredDemand>,
   ): Promise<{ demand: RegisteredDemand }> {
     refuseConsultants(principal);
-    const demand = await apply(numeroOf(numeroUnique), requiredVersion(ifMatch));
+    const demand = await apply(numeroUniqueOf(numeroUnique), requiredVersion(ifMatch));
     return withVersion(response, demand);
   }
 }

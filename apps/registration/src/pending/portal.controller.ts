@@ -22,11 +22,12 @@ import {
 } from '@nestjs/swagger';
 import { type ApplicantPrincipal, ApplicantRoute, CurrentApplicant } from '@sne/auth';
 import { applicantTimeline, demandInputSchema, type TimelineEntry } from '@sne/domain';
+import { numeroUniqueOf } from '@sne/platform';
 import type { Response } from 'express';
 import { CertificateDocuments } from '../certificates/certificate-documents';
 import { pdfFile, summarySheetCounts } from '../certificates/certificates.controller';
 import type { RegisteredDemand } from '../demands/demand.repository';
-import { numeroOf, requiredVersion } from '../demands/demands.controller';
+import { requiredVersion } from '../demands/demands.controller';
 import { DemandsService } from '../demands/demands.service';
 import { tagged } from './drafts.controller';
 import type { PendingDemand } from './pending-demand.repository';
@@ -78,7 +79,11 @@ export class PortalController {
     @Param('numeroUnique') numeroUnique: string,
     @Res({ passthrough: true }) response: Response,
   ): Promise<{ demand: RegisteredDemand }> {
-    return tagged(response, 'demand', await this.demands.read(applicant, numeroOf(numeroUnique)));
+    return tagged(
+      response,
+      'demand',
+      await this.demands.read(applicant, numeroUniqueOf(numeroUnique)),
+    );
   }
 
   @Get(':numeroUnique/events')
@@ -90,7 +95,7 @@ export class PortalController {
     @CurrentApplicant() applicant: ApplicantPrincipal,
     @Param('numeroUnique') numeroUnique: string,
   ): Promise<{ numeroUnique: string; events: TimelineEntry[] }> {
-    const demand = await this.demands.read(applicant, numeroOf(numeroUnique));
+    const demand = await this.demands.read(applicant, numeroUniqueOf(numeroUnique));
     return { numeroUnique: demand.numeroUnique, events: applicantTimeline(demand) };
   }
 
@@ -108,7 +113,7 @@ export class PortalController {
     @Body() body: unknown,
     @Res({ passthrough: true }) response: Response,
   ): Promise<{ demand: RegisteredDemand }> {
-    const numero = numeroOf(numeroUnique);
+    const numero = numeroUniqueOf(numeroUnique);
     const demand = await this.demands.update(applicant, numero, requiredVersion(ifMatch), body);
     return tagged(response, 'demand', demand);
   }
@@ -126,7 +131,7 @@ export class PortalController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<{ demand: RegisteredDemand }> {
-    const numero = numeroOf(numeroUnique);
+    const numero = numeroUniqueOf(numeroUnique);
     const demand = await this.demands.renew(applicant, numero, requiredVersion(ifMatch));
     return tagged(response, 'demand', demand);
   }
@@ -139,7 +144,7 @@ export class PortalController {
     @Param('numeroUnique') numeroUnique: string,
     @Res({ passthrough: true }) response: Response,
   ): Promise<StreamableFile> {
-    const demand = await this.demands.read(applicant, numeroOf(numeroUnique));
+    const demand = await this.demands.read(applicant, numeroUniqueOf(numeroUnique));
     return pdfFile(
       response,
       'attestation',
@@ -162,7 +167,7 @@ export class PortalController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<StreamableFile> {
     const counts = summarySheetCounts(query);
-    const demand = await this.demands.read(applicant, numeroOf(numeroUnique));
+    const demand = await this.demands.read(applicant, numeroUniqueOf(numeroUnique));
     return pdfFile(
       response,
       'fiche-recapitulative',
@@ -179,7 +184,7 @@ export class PortalController {
     @Param('numeroUnique') numeroUnique: string,
     @Res({ passthrough: true }) response: Response,
   ): Promise<StreamableFile> {
-    const demand = await this.demands.read(applicant, numeroOf(numeroUnique));
+    const demand = await this.demands.read(applicant, numeroUniqueOf(numeroUnique));
     return pdfFile(
       response,
       'attestation-renouvellement',

@@ -1,3 +1,4 @@
+import { GUICHET_CODE_PATTERN, NUMERO_UNIQUE_PATTERN } from '../identifiers';
 import { Topics } from '../topics';
 
 /**
@@ -36,8 +37,6 @@ export interface DemandEventData {
   demand: DemandSnapshot;
 }
 
-export const NUMERO_UNIQUE_PATTERN = '^[0-9]{2}[0-9AB] [0-9]{4} [0-9]{6} [0-9A-Z]{5}$';
-
 export const demandEventDataSchema = {
   $id: 'https://schemas.sne.example/demand-event-data.json',
   type: 'object',
@@ -52,7 +51,7 @@ export const demandEventDataSchema = {
         version: { type: 'integer', minimum: 1 },
         state: { enum: [...DEMAND_STATES] },
         department: { type: 'string', pattern: '^[0-9]{2}[0-9AB]$' },
-        guichetCode: { type: 'string', pattern: '^[0-9A-Z]{5}$' },
+        guichetCode: { type: 'string', pattern: GUICHET_CODE_PATTERN },
         depositDate: { type: 'string', format: 'date' },
       },
     },

@@ -1,3 +1,4 @@
+import { GUICHET_CODE_PATTERN } from '../identifiers';
 import { cloudEventSchema, type CloudEvent } from '../envelope';
 import { createValidator, type ValidationResult } from '../validation';
 
@@ -26,7 +27,7 @@ export const guichetDeliverySchema = {
   additionalProperties: false,
   properties: {
     deliveryId: { type: 'string', minLength: 3 },
-    guichetCode: { type: 'string', pattern: '^[0-9A-Z]{5}$' },
+    guichetCode: { type: 'string', pattern: GUICHET_CODE_PATTERN },
     subscriptionVersion: { type: 'integer', minimum: 1 },
     dispatchedAt: { type: 'string', format: 'date-time' },
     event: (({ $id: _id, ...schema }) => schema)(cloudEventSchema),
