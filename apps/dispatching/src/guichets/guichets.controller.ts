@@ -21,7 +21,13 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { DEMAND_FIELDS, findNeverMatching, validateRule } from '@sne/matching';
-import { ForbiddenError, guichetCodeOf, JsonBodyPipe, versionFromIfMatch } from '@sne/platform';
+import {
+  ForbiddenError,
+  guichetCodeOf,
+  JsonBodyPipe,
+  tagVersion,
+  versionFromIfMatch,
+} from '@sne/platform';
 import type { Response } from 'express';
 import type { Guichet, NewGuichet, SubscriptionChange, SubscriptionRevision } from './guichet';
 import { createGuichetSchema, subscriptionChangeSchema } from './guichet.schemas';
@@ -90,7 +96,7 @@ export class GuichetsController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<SubscriptionRevision> {
     const revision = await this.guichets.subscription(guichetCodeOf(code));
-    response.setHeader('ETag', `"${revision.version}"`);
+    tagVersion(response, revision.version);
     return revision;
   }
 
@@ -119,7 +125,7 @@ export class GuichetsController {
       allowNeverMatching: allowNeverMatching === 'true',
       ...(version !== undefined ? { expectedVersion: version } : {}),
     });
-    response.setHeader('ETag', `"${revision.version}"`);
+    tagVersion(response, revision.version);
     return revision;
   }
 

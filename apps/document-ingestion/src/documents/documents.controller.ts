@@ -35,7 +35,7 @@ import {
   RELEVANCE_LABELS,
   RELEVANCES,
 } from '@sne/domain';
-import { InvalidInputError, numeroUniqueOf, versionFromIfMatch } from '@sne/platform';
+import { InvalidInputError, numeroUniqueOf, tagVersion, versionFromIfMatch } from '@sne/platform';
 import type { Request, Response } from 'express';
 import type { SupportingDocument } from './document.repository';
 import { DocumentsService } from './documents.service';
@@ -69,7 +69,7 @@ export function withVersion(
   plan: ClassificationPlan,
   document: SupportingDocument,
 ) {
-  response.setHeader('ETag', `"${document.version}"`);
+  tagVersion(response, document.version);
   return { document: view(plan, document) };
 }
 

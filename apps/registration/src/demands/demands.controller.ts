@@ -31,7 +31,8 @@ import {
   ForbiddenError,
   InvalidInputError,
   numeroUniqueOf,
-  versionFromIfMatch,
+  requiredVersionFromIfMatch,
+  tagVersion,
 } from '@sne/platform';
 import type { Response } from 'express';
 import type { RegisteredDemand } from './demand.repository';
@@ -39,18 +40,8 @@ import { DEMAND_SEARCH_PARAMETERS, parseDemandSearch } from './demand-search';
 import { demandsCsv } from './demands-csv';
 import { DemandsService } from './demands.service';
 
-export function requiredVersion(ifMatch: string | undefined): number {
-  const version = versionFromIfMatch(ifMatch);
-  if (version === undefined) {
-    throw new InvalidInputError('If-Match required', [
-      { path: 'if-match', message: 'the version read, e.g. "3" (the ETag of the demand)' },
-    ]);
-  }
-  return version;
-}
-
 function withVersion(response: Response, demand: RegisteredDemand): { demand: RegisteredDemand } {
-  response.setHeader('ETag', `"${demand.version}"`);
+  tagVersion(response, demand.version);
   return { demand };
 }
 
@@ -235,7 +226,7 @@ export class DemandsController {
     const { demand, event } = await this.demands.recordProcessingEvent(
       principal,
       numeroUniqueOf(numeroUnique),
-      requiredVersion(ifMatch),
+      requiredVersionFromIfMatch(ifMatch),
       body,
     );
     return { ...withVersion(response, demand), processingEvent: event };
@@ -249,7 +240,7 @@ export class DemandsController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<{ numeroUnique: string; processingEvents: readonly ProcessingEvent[] }> {
     const demand = await this.demands.read(principal, numeroUniqueOf(numeroUnique));
-    response.setHeader('ETag', `"${demand.version}"`);
+    tagVersion(response, demand.version);
     return { numeroUnique: demand.numeroUnique, processingEvents: demand.processingEvents ?? [] };
   }
 
@@ -262,7 +253,7 @@ export class DemandsController {
     apply: (numero: string, version: number) => Promise<RegisteredDemand>,
   ): Promise<{ demand: RegisteredDemand }> {
     refuseConsultants(principal);
-    const demand = await apply(numeroUniqueOf(numeroUnique), requiredVersion(ifMatch));
+    const demand = await apply(numeroUniqueOf(numeroUnique), requiredVersionFromIfMatch(ifMatch));
     return withVersion(response, demand);
   }
 }

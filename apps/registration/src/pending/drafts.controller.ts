@@ -20,10 +20,14 @@ import {
 } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '@sne/auth';
 import { draftDemandInputSchema } from '@sne/domain';
-import { ForbiddenError, InvalidInputError } from '@sne/platform';
+import {
+  ForbiddenError,
+  InvalidInputError,
+  requiredVersionFromIfMatch,
+  tagVersion,
+} from '@sne/platform';
 import type { Response } from 'express';
 import type { RegisteredDemand } from '../demands/demand.repository';
-import { requiredVersion } from '../demands/demands.controller';
 import type { PendingDemand } from './pending-demand.repository';
 import { PendingDemandsService } from './pending-demands.service';
 
@@ -40,7 +44,7 @@ export function tagged<K extends string, T extends { version: number }>(
   key: K,
   value: T,
 ): Record<K, T> {
-  response.setHeader('ETag', `"${value.version}"`);
+  tagVersion(response, value.version);
   return { [key]: value } as Record<K, T>;
 }
 
@@ -96,7 +100,7 @@ export class DraftsController {
     const draft = await this.pending.replaceDraft(
       principal,
       pendingIdOf(id),
-      requiredVersion(ifMatch),
+      requiredVersionFromIfMatch(ifMatch),
       body,
     );
     return tagged(response, 'draft', draft);
@@ -120,7 +124,7 @@ export class DraftsController {
     const demand = await this.pending.submitDraft(
       guichetOnly(principal),
       pendingIdOf(id),
-      requiredVersion(ifMatch),
+      requiredVersionFromIfMatch(ifMatch),
       { forceDuplicate: force === 'true' },
     );
     return tagged(response, 'demand', demand);

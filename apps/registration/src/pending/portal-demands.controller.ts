@@ -9,10 +9,9 @@ import {
 } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '@sne/auth';
 import { portalValidationSchema } from '@sne/domain';
-import { ForbiddenError, InvalidInputError } from '@sne/platform';
+import { ForbiddenError, InvalidInputError, requiredVersionFromIfMatch } from '@sne/platform';
 import type { Response } from 'express';
 import type { RegisteredDemand } from '../demands/demand.repository';
-import { requiredVersion } from '../demands/demands.controller';
 import { pendingIdOf, tagged } from './drafts.controller';
 import type { PendingDemand } from './pending-demand.repository';
 import { PendingDemandsService } from './pending-demands.service';
@@ -84,7 +83,7 @@ export class PortalDemandsController {
     const demand = await this.pending.validate(
       principal,
       pendingIdOf(id),
-      requiredVersion(ifMatch),
+      requiredVersionFromIfMatch(ifMatch),
       body,
       { forceDuplicate: force === 'true' },
     );

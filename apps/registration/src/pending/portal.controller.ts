@@ -22,12 +22,11 @@ import {
 } from '@nestjs/swagger';
 import { type ApplicantPrincipal, ApplicantRoute, CurrentApplicant } from '@sne/auth';
 import { applicantTimeline, demandInputSchema, type TimelineEntry } from '@sne/domain';
-import { numeroUniqueOf } from '@sne/platform';
+import { numeroUniqueOf, requiredVersionFromIfMatch } from '@sne/platform';
 import type { Response } from 'express';
 import { CertificateDocuments } from '../certificates/certificate-documents';
 import { pdfFile, summarySheetCounts } from '../certificates/certificates.controller';
 import type { RegisteredDemand } from '../demands/demand.repository';
-import { requiredVersion } from '../demands/demands.controller';
 import { DemandsService } from '../demands/demands.service';
 import { tagged } from './drafts.controller';
 import type { PendingDemand } from './pending-demand.repository';
@@ -114,7 +113,12 @@ export class PortalController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<{ demand: RegisteredDemand }> {
     const numero = numeroUniqueOf(numeroUnique);
-    const demand = await this.demands.update(applicant, numero, requiredVersion(ifMatch), body);
+    const demand = await this.demands.update(
+      applicant,
+      numero,
+      requiredVersionFromIfMatch(ifMatch),
+      body,
+    );
     return tagged(response, 'demand', demand);
   }
 
@@ -132,7 +136,7 @@ export class PortalController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<{ demand: RegisteredDemand }> {
     const numero = numeroUniqueOf(numeroUnique);
-    const demand = await this.demands.renew(applicant, numero, requiredVersion(ifMatch));
+    const demand = await this.demands.renew(applicant, numero, requiredVersionFromIfMatch(ifMatch));
     return tagged(response, 'demand', demand);
   }
 

@@ -1,3 +1,4 @@
+/** Optimistic concurrency over HTTP: a resource's version is its ETag, `If-Match` names the one edited. */
 import { InvalidInputError } from './errors';
 
 /**
@@ -13,4 +14,22 @@ export function versionFromIfMatch(header: string | undefined): number | undefin
     ]);
   }
   return version;
+}
+
+/** The version an `If-Match` header names, refused when the header is missing. */
+export function requiredVersionFromIfMatch(header: string | undefined): number {
+  const version = versionFromIfMatch(header);
+  if (version === undefined)
+    throw new InvalidInputError('If-Match required', [
+      { path: 'if-match', message: 'the version read, e.g. "3" (the ETag of what is changed)' },
+    ]);
+  return version;
+}
+
+/** The ETag of a versioned resource: its version, the value `If-Match` gives back. */
+export function tagVersion(
+  response: { setHeader(name: string, value: string): unknown },
+  version: number,
+): void {
+  response.setHeader('ETag', `"${version}"`);
 }
