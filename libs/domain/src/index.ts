@@ -3,3 +3,4 @@ export * from './dates';
 export * from './demand';
 export * from './renewal';
 export * from './documents';
+export * from './csv';

@@ -1,4 +1,4 @@
-import { isPersonDemand } from '@sne/domain';
+import { isPersonDemand, spreadsheetCsv } from '@sne/domain';
 import type { RegisteredDemand } from './demand.repository';
 
 const COLUMNS: ReadonlyArray<[string, (demand: RegisteredDemand) => string | undefined]> = [
@@ -16,21 +16,10 @@ const COLUMNS: ReadonlyArray<[string, (demand: RegisteredDemand) => string | und
   ['date_radiation', (d) => d.radiation?.date],
 ];
 
-/**
- * One field for a spreadsheet: quoted when it holds the separator, a quote or a line break, and
- * defused when it starts like a formula (CSV injection).
- */
-export function csvField(value: string | undefined): string {
-  if (value === undefined) return '';
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[;"\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
 /** The search results as CSV: `;`-separated with a UTF-8 byte order mark, as French spreadsheets expect. */
 export function demandsCsv(demands: readonly RegisteredDemand[]): string {
-  const lines = [
-    COLUMNS.map(([name]) => name).join(';'),
-    ...demands.map((demand) => COLUMNS.map(([, value]) => csvField(value(demand))).join(';')),
-  ];
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+  return spreadsheetCsv(
+    COLUMNS.map(([name]) => name),
+    demands.map((demand) => COLUMNS.map(([, value]) => value(demand))),
+  );
 }

@@ -1,3 +1,4 @@
+import { spreadsheetCsv } from '../csv';
 import { type ClassificationPlan, findCategory } from './classification-plan';
 
 /**
@@ -133,16 +134,6 @@ export function searchJournal(
 }
 
 /**
- * One field for a spreadsheet: quoted when it holds the separator, a quote or a line break, and
- * defused when it starts like a formula (CSV injection).
- */
-function csvField(value: string | undefined | null): string {
-  if (value === undefined || value === null) return '';
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[;"\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
-/**
  * The journal as CSV, the seeds' columns (category and type by label, event type, date, who,
  * description) plus the codes: `;`-separated with a UTF-8 byte order mark, as French spreadsheets
  * expect.
@@ -159,7 +150,7 @@ export function journalCsv(entries: readonly JournalEntry[], plan: Classificatio
     'description',
     'id_piece',
   ];
-  const lines = entries.map((entry) => {
+  const rows = entries.map((entry) => {
     const category = findCategory(plan, entry.category);
     const type = category?.types.find((candidate) => candidate.code === entry.documentType);
     return [
@@ -172,11 +163,9 @@ export function journalCsv(entries: readonly JournalEntry[], plan: Classificatio
       entry.by,
       entry.description,
       entry.documentId,
-    ]
-      .map(csvField)
-      .join(';');
+    ];
   });
-  return `\uFEFF${[header.join(';'), ...lines].join('\r\n')}\r\n`;
+  return spreadsheetCsv(header, rows);
 }
 
 /** A quarantined document's file is purged once the retention has passed. */
