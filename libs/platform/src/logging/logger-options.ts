@@ -2,17 +2,35 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
 import { CORRELATION_HEADER, currentCorrelationId, normalizeCorrelationId } from './correlation';
 
-/** Personal data that never reaches a log line (NIR, income, contact details, secrets). */
+/** Personal data that never reaches a log line (NIR, income, identity, contact details, secrets). */
 const REDACTED_FIELDS = [
   'nir',
   'referenceTaxIncome',
   'monthlyResources',
+  'lastName',
+  'firstName',
+  'birthName',
+  'birthDate',
+  'address',
   'email',
   'mobile',
   'phone',
   'password',
   'secret',
+  'token',
+  'authorization',
 ];
+
+/**
+ * The URL of an access-log line: the path, and the names of the query parameters without their
+ * values (search criteria are names, birth dates, addresses).
+ */
+export function loggableUrl(url: string): string {
+  const question = url.indexOf('?');
+  if (question < 0) return url;
+  const names = [...new URLSearchParams(url.slice(question + 1)).keys()];
+  return `${url.slice(0, question)}?${names.map((name) => `${encodeURIComponent(name)}=…`).join('&')}`;
+}
 
 export function loggerOptions(appName: string, level: string): Params {
   return {
@@ -48,7 +66,10 @@ export function loggerOptions(appName: string, level: string): Params {
           req.url?.startsWith('/health') === true || req.url === '/metrics',
       },
       serializers: {
-        req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
+        req: (req: { method: string; url: string }) => ({
+          method: req.method,
+          url: loggableUrl(req.url),
+        }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
     },
