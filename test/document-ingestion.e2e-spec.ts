@@ -39,7 +39,7 @@ import { compressedBombPdf, textPdf } from '../libs/printing/src/testing/test-pd
 import { AppModule as ConsoleModule } from '../apps/console/src/app.module';
 import { loadConsoleConfig } from '../apps/console/src/config';
 import { AppModule } from '../apps/document-ingestion/src/app.module';
-import { AuditLog } from '../apps/document-ingestion/src/audit/audit-log';
+import { AuditLog } from '@sne/audit';
 import { BatchRepository } from '../apps/document-ingestion/src/batches/batch.repository';
 import { DocumentRepository } from '../apps/document-ingestion/src/documents/document.repository';
 import { BatchesService } from '../apps/document-ingestion/src/batches/batches.service';

@@ -16,7 +16,7 @@ import {
 } from '@sne/testing';
 import { createPublicKey } from 'node:crypto';
 import { AppModule } from '../apps/registration/src/app.module';
-import { AuditLog } from '../apps/registration/src/audit/audit-log';
+import { AuditLog } from '@sne/audit';
 import { loadRegistrationConfig } from '../apps/registration/src/config';
 import { NumeroAllocator } from '../apps/registration/src/demands/numero-allocator';
 import { PendingDemandRepository } from '../apps/registration/src/pending/pending-demand.repository';

@@ -24,7 +24,7 @@ import {
   waitFor,
 } from '@sne/testing';
 import { AppModule } from '../apps/registration/src/app.module';
-import { AuditLog } from '../apps/registration/src/audit/audit-log';
+import { AuditLog } from '@sne/audit';
 import { loadRegistrationConfig } from '../apps/registration/src/config';
 import { jsonClient } from './support/http-client';
 

@@ -11,6 +11,7 @@ import type { Rule } from '@sne/matching';
 import {
   appEnv,
   factory,
+  guichetAuth,
   isolate,
   operatorAuth,
   startApp,
@@ -309,5 +310,64 @@ describe('territory of a guichet', () => {
     });
     expect(fixed?.comment).toContain('057');
     expect(await app.get(TerritoryMigration).run()).toEqual([]);
+  });
+
+  it('records every read in the audit trail, which a manager reads for their territory only', async () => {
+    const admin = operatorAuth();
+    const trail = await http('GET', '/audit?guichet=P7501&limit=1000', undefined, admin);
+    expect(trail.status).toBe(200);
+    const entries = trail.body.entries as Array<{
+      who: string;
+      action: string;
+      channel: string;
+      numeroUniques: string[];
+    }>;
+    const actions = new Set(entries.map((entry) => entry.action));
+    for (const action of ['read-feed', 'backfill', 'dry-run', 'replay'])
+      expect(actions).toContain(action);
+    const fed = entries.filter((entry) => entry.action === 'read-feed');
+    expect(new Set(fed.flatMap((entry) => entry.numeroUniques))).toEqual(new Set(numeros(paris)));
+    expect(fed.every((entry) => entry.channel === 'feed')).toBe(true);
+    const backfilled = entries.find((entry) => entry.action === 'backfill');
+    expect(backfilled).toMatchObject({ who: 'operator:manager.paris', channel: 'kafka' });
+    expect([...backfilled!.numeroUniques].sort()).toEqual(numeros(paris).sort());
+
+    const asParis = await http('GET', '/audit?guichet=P7501&limit=1000');
+    expect(asParis.status).toBe(200);
+    expect(asParis.body.entries.length).toBeGreaterThan(0);
+    for (const entry of asParis.body.entries as Array<{ numeroUniques: string[] }>)
+      for (const numero of entry.numeroUniques) expect(numero).toMatch(/^075 /);
+    const asMoselle = await http(
+      'GET',
+      '/audit?guichet=P7501&limit=1000',
+      undefined,
+      operator('manager.moselle', ['057']),
+    );
+    expect(asMoselle.body.entries).toEqual([]);
+    const byPerson = await http('GET', '/audit?who=operator:manager.paris', undefined, admin);
+    expect(
+      (byPerson.body.entries as Array<{ who: string }>).every(
+        (entry) => entry.who === 'operator:manager.paris',
+      ),
+    ).toBe(true);
+
+    const csv = await http('GET', '/audit?guichet=P7501&format=csv', undefined, admin);
+    expect(csv.type).toContain('text/csv');
+    expect(csv.bytes.toString('utf8')).toContain('date;qui;action;canal;numeros_uniques');
+
+    expect((await http('GET', '/audit', undefined, guichetAuth('P7501', ['075']))).status).toBe(
+      403,
+    );
+    expect(
+      (
+        await http(
+          'GET',
+          '/audit',
+          undefined,
+          operator('consultant', ['075'], ['consultant-sensible']),
+        )
+      ).status,
+    ).toBe(403);
+    expect((await http('GET', '/audit?guichet=nope', undefined, admin)).status).toBe(400);
   });
 });

@@ -1,3 +1,4 @@
+import { AuditController, AuditLog } from '@sne/audit';
 import { AuthModule } from '@sne/auth';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { KafkaModule, kafkaSettingsFrom } from '@sne/kafka';
@@ -46,6 +47,7 @@ export class AppModule {
         QueuesModule.forRoot(redisSettingsFrom(config)),
       ],
       controllers: [
+        AuditController,
         GuichetsController,
         LagController,
         RulesController,
@@ -54,6 +56,7 @@ export class AppModule {
         WebhooksController,
       ],
       providers: [
+        AuditLog,
         LagService,
         { provide: DISPATCH_CONCURRENCY, useValue: config.DISPATCH_CONCURRENCY },
         { provide: SUBSCRIPTION_REFRESH_MS, useValue: config.SUBSCRIPTION_REFRESH_MS },

@@ -7,7 +7,7 @@ import { PersistenceModule, mongoSettingsFrom } from '@sne/persistence';
 import { PlatformModule } from '@sne/platform';
 import { QueuesModule, redisSettingsFrom } from '@sne/queues';
 import { createPublicKey } from 'node:crypto';
-import { AuditLog } from './audit/audit-log';
+import { AuditController, AuditLog } from '@sne/audit';
 import { BatchProcessor } from './batches/batch.processor';
 import { BATCH_LOAD_WINDOW, BatchQueue } from './batches/batch-queue';
 import { BatchRepository } from './batches/batch.repository';
@@ -64,6 +64,7 @@ export class AppModule {
         FileStorageModule.forRoot(fileStorageSettingsFrom(config)),
       ],
       controllers: [
+        AuditController,
         DocumentsController,
         PortalDocumentsController,
         BatchesController,

@@ -3,7 +3,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { KafkaModule, kafkaSettingsFrom } from '@sne/kafka';
 import { PersistenceModule, mongoSettingsFrom } from '@sne/persistence';
 import { PlatformModule } from '@sne/platform';
-import { AuditLog } from './audit/audit-log';
+import { AuditController, AuditLog } from '@sne/audit';
 import { CERTIFICATE_KEY, CertificateDocuments } from './certificates/certificate-documents';
 import { CertificatesController, certificateKeyFrom } from './certificates/certificates.controller';
 import { APP_NAME, type RegistrationConfig } from './config';
@@ -37,6 +37,7 @@ export class AppModule {
         PersistenceModule.forRoot(mongoSettingsFrom(config, APP_NAME)),
       ],
       controllers: [
+        AuditController,
         DemandsController,
         CertificatesController,
         DraftsController,

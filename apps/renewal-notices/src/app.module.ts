@@ -1,3 +1,4 @@
+import { AuditController, AuditLog } from '@sne/audit';
 import { AuthModule } from '@sne/auth';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { KafkaModule, kafkaSettingsFrom } from '@sne/kafka';
@@ -37,8 +38,9 @@ export class AppModule {
         MailModule.forRoot(mailSettingsFrom(config)),
         SmsModule.forRoot(smsSettingsFrom(config)),
       ],
-      controllers: [NoticesController, LettersController],
+      controllers: [AuditController, NoticesController, LettersController],
       providers: [
+        AuditLog,
         { provide: RENEWAL_NOTICES_CONFIG, useValue: config },
         { provide: RENEWAL_SETTINGS, useValue: renewalSettingsFrom(config) },
         CalendarProjection,

@@ -1,4 +1,3 @@
 export * from './persistence.module';
 export * from './mongo-errors';
 export * from './scoped-log';
-export * from './audit-trail';

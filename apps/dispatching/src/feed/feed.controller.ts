@@ -1,7 +1,8 @@
 import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { OwnGuichet, Roles } from '@sne/auth';
-import { guichetCodeOf, InvalidInputError } from '@sne/platform';
+import { AuditLog } from '@sne/audit';
+import { CurrentPrincipal, OwnGuichet, type Principal, Roles } from '@sne/auth';
+import { Clock, guichetCodeOf, InvalidInputError } from '@sne/platform';
 import { GUICHET_MANAGERS } from '../guichets/guichets.controller';
 import { type FeedPage, FeedService, MAX_FEED_LIMIT, MAX_WAIT_SECONDS } from './feed.service';
 import { GuichetScopeGuard } from '../guichets/guichet-scope.guard';
@@ -31,7 +32,11 @@ function integer(
 @UseGuards(GuichetScopeGuard)
 @Controller('guichets')
 export class FeedController {
-  constructor(private readonly feed: FeedService) {}
+  constructor(
+    private readonly feed: FeedService,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+  ) {}
 
   @Get(':code/feed')
   @ApiOperation({
@@ -45,17 +50,28 @@ export class FeedController {
     required: false,
     description: `seconds, 0 to ${MAX_WAIT_SECONDS}, default 0`,
   })
-  read(
+  async read(
     @Param('code') code: string,
     @Query('cursor') cursor: string | undefined,
     @Query('limit') limit: string | undefined,
     @Query('wait') wait: string | undefined,
+    @CurrentPrincipal() principal: Principal,
   ): Promise<FeedPage> {
-    return this.feed.read(
+    const page = await this.feed.read(
       guichetCodeOf(code),
       cursor,
       integer(limit, 'limit', 1, MAX_FEED_LIMIT, 100),
       integer(wait, 'wait', 0, MAX_WAIT_SECONDS, 0),
     );
+    if (page.deliveries.length > 0)
+      await this.audit.record({
+        principal,
+        action: 'read-feed',
+        channel: 'feed',
+        numeroUniques: page.deliveries.map(({ event }) => event.subject),
+        guichet: code,
+        at: this.clock.now(),
+      });
+    return page;
   }
 }

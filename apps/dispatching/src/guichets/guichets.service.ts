@@ -171,13 +171,18 @@ export class GuichetsService {
     });
     await this.index.refresh();
     // Demands the guichet now selects and did not before reach it in the background.
-    this.backfills.backfill(revision, guichet.territory, current?.rule).catch((error: unknown) =>
-      this.logger.error({
-        msg: 'backfill failed',
-        guichet: code,
-        reason: (error as Error).message,
-      }),
-    );
+    this.backfills
+      .backfill(revision, guichet.territory, {
+        requestedBy: options.operator,
+        ...(current ? { previousRule: current.rule } : {}),
+      })
+      .catch((error: unknown) =>
+        this.logger.error({
+          msg: 'backfill failed',
+          guichet: code,
+          reason: (error as Error).message,
+        }),
+      );
     return revision;
   }
 

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { AuditLog } from '@sne/audit';
 import { deliveryIdOf, guichetDeliveryTopic } from '@sne/contracts';
 import { EventPublisher } from '@sne/kafka';
 import {
@@ -32,6 +33,7 @@ export class BackfillService {
     private readonly states: DemandStateRepository,
     private readonly publisher: EventPublisher,
     private readonly clock: Clock,
+    private readonly audit: AuditLog,
     metrics: MetricsService,
   ) {
     this.backfilled = metrics.counter(
@@ -43,8 +45,9 @@ export class BackfillService {
   async backfill(
     revision: SubscriptionRevision,
     territory: DispatchTerritory,
-    previousRule?: Rule,
+    options: { requestedBy: string; previousRule?: Rule },
   ): Promise<{ delivered: number; examined: number }> {
+    const previousRule = options.previousRule;
     const bounded = boundToTerritory(territory, revision.rule);
     const now = matcherFor(bounded);
     const before = previousRule ? matcherFor(boundToTerritory(territory, previousRule)) : undefined;
@@ -54,8 +57,18 @@ export class BackfillService {
     let batch: ReturnType<typeof toDeliveryMessage>[] = [];
     let delivered = 0;
     let examined = 0;
+    let numeros: string[] = [];
     const flush = async () => {
+      await this.audit.record({
+        principal: options.requestedBy,
+        action: 'backfill',
+        channel: 'kafka',
+        numeroUniques: numeros,
+        guichet: revision.guichetCode,
+        at: this.clock.now(),
+      });
       await this.publisher.sendBatch([{ topic, messages: batch }]);
+      numeros = [];
       delivered += batch.length;
       batch = [];
     };
@@ -65,6 +78,7 @@ export class BackfillService {
       const document = matchDocument(lastEvent, snapshot);
       if (now.match(document).length === 0 || (before && before.match(document).length > 0))
         continue;
+      numeros.push(snapshot.numeroUnique);
       batch.push(
         toDeliveryMessage({
           deliveryId: deliveryIdOf(lastEvent.id, revision.guichetCode),

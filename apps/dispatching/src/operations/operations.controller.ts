@@ -1,4 +1,5 @@
-import { OwnGuichet, Roles } from '@sne/auth';
+import { AuditLog } from '@sne/audit';
+import { CurrentPrincipal, OwnGuichet, type Principal, principalLabel, Roles } from '@sne/auth';
 import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Clock, guichetCodeOf, InvalidInputError, JsonBodyPipe } from '@sne/platform';
@@ -32,6 +33,8 @@ export class OperationsController {
     private readonly dryRuns: DryRunService,
     private readonly backfills: BackfillService,
     private readonly replays: ReplayService,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
   ) {}
 
   @Post(':code/subscription/dry-run')
@@ -45,9 +48,18 @@ export class OperationsController {
   async dryRun(
     @Param('code') code: string,
     @Body(new JsonBodyPipe<SubscriptionChange>(subscriptionChangeSchema)) draft: SubscriptionChange,
+    @CurrentPrincipal() principal: Principal,
   ): Promise<DryRunResult> {
     const guichet = await this.guichets.get(guichetCodeOf(code));
-    return this.dryRuns.dryRun(guichet, draft);
+    const result = await this.dryRuns.dryRun(guichet, draft);
+    await this.audit.record({
+      principal,
+      action: 'dry-run',
+      numeroUniques: result.sample,
+      guichet: guichet.code,
+      at: this.clock.now(),
+    });
+    return result;
   }
 
   @Post(':code/backfill')
@@ -55,9 +67,14 @@ export class OperationsController {
   @ApiOperation({
     summary: 'Deliver every active demand the current subscription selects (latest event of each)',
   })
-  async backfill(@Param('code') code: string): Promise<{ delivered: number; examined: number }> {
+  async backfill(
+    @Param('code') code: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<{ delivered: number; examined: number }> {
     const guichet = await this.guichets.get(guichetCodeOf(code));
-    return this.backfills.backfill(await this.guichets.subscription(code), guichet.territory);
+    return this.backfills.backfill(await this.guichets.subscription(code), guichet.territory, {
+      requestedBy: principalLabel(principal),
+    });
   }
 
   @Post(':code/replay')
@@ -68,15 +85,24 @@ export class OperationsController {
       "Replay a guichet's deliveries from a date: its Kafka group is moved back, a feed cursor is given",
   })
   @ApiBody({ schema: replaySchema as never })
-  replay(
+  async replay(
     @Param('code') code: string,
     @Body(new JsonBodyPipe<{ from: string }>(replaySchema)) body: { from: string },
+    @CurrentPrincipal() principal: Principal,
   ): Promise<ReplayResult> {
     const from = new Date(body.from);
     if (Number.isNaN(from.getTime()))
       throw new InvalidInputError('invalid date', [
         { path: '/from', message: 'must be a date-time' },
       ]);
+    // The demands replayed are read again through the feed (audited per page) or the topic.
+    await this.audit.record({
+      principal,
+      action: 'replay',
+      channel: 'kafka',
+      guichet: guichetCodeOf(code),
+      at: this.clock.now(),
+    });
     return this.replays.replay(guichetCodeOf(code), from);
   }
 }

@@ -42,7 +42,7 @@ import {
 } from '@sne/platform';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { AuditLog } from '../audit/audit-log';
+import { AuditLog } from '@sne/audit';
 import {
   DemandProjectionRepository,
   type KnownDemand,
@@ -449,6 +449,12 @@ export class DocumentsService {
   ): Promise<JournalEntry[]> {
     await this.demandFor(principal, numeroUnique);
     const profiles = profilesOf(principal);
+    await this.audit.record({
+      principal,
+      action: 'read-document-journal',
+      numeroUnique,
+      at: this.clock.now(),
+    });
     const entries = (await this.documents.revisionsOf(numeroUnique)).flatMap(
       (revision) => revision.journal,
     );

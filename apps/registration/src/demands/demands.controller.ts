@@ -90,7 +90,11 @@ export class DemandsController {
     const format = query.format ?? 'json';
     if (format !== 'json' && format !== 'csv')
       throw new InvalidInputError('invalid search', [{ path: 'format', message: 'json or csv' }]);
-    const { total, demands: found } = await this.demands.search(principal, search);
+    const { total, demands: found } = await this.demands.search(
+      principal,
+      search,
+      format === 'csv' ? 'csv' : 'api',
+    );
     const demands = found.map((demand) => minimisedFor(principal, demand));
     if (format === 'csv') {
       response.setHeader('Content-Type', 'text/csv; charset=utf-8');

@@ -40,7 +40,7 @@ import {
   RuleViolationError,
   StaleVersionError,
 } from '@sne/platform';
-import { AuditLog } from '../audit/audit-log';
+import { AuditLog } from '@sne/audit';
 import { NoticeDatesRepository } from '../notices/notice-dates';
 import { DemandOutbox } from '../outbox/demand-outbox';
 import { demandRef, EmailIndex } from '../pending/email-index';
@@ -275,6 +275,7 @@ export class DemandsService {
   async search(
     principal: Principal,
     search: DemandSearch,
+    channel: 'api' | 'csv' = 'api',
   ): Promise<{ total: number; demands: RegisteredDemand[] }> {
     const result = await this.demands.search(
       searchFilter(search, principal.territory),
@@ -286,6 +287,7 @@ export class DemandsService {
       ...result.demands.map((demand) => ({
         principal,
         action: 'search-demands' as const,
+        channel,
         numeroUnique: demand.numeroUnique,
         at,
       })),

@@ -23,7 +23,7 @@ import {
   StaleVersionError,
 } from '@sne/platform';
 import { randomUUID } from 'node:crypto';
-import { AuditLog } from '../audit/audit-log';
+import { AuditLog } from '@sne/audit';
 import type { RegisteredDemand } from '../demands/demand.repository';
 import {
   accept,

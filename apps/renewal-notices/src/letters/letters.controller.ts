@@ -1,8 +1,9 @@
+import { AuditLog } from '@sne/audit';
 import { coversDepartment, CurrentPrincipal, type Principal, Roles } from '@sne/auth';
 import { Controller, Get, Header, Inject, Param, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { isIsoDate, parseNumeroUnique, renewalLetter, type RenewalSettings } from '@sne/domain';
-import { InvalidInputError, NotFoundError } from '@sne/platform';
+import { Clock, InvalidInputError, NotFoundError } from '@sne/platform';
 import { renewalLettersPdf } from '@sne/printing';
 import { RENEWAL_SETTINGS } from '../renewal-settings';
 import {
@@ -44,6 +45,8 @@ export class LettersController {
   constructor(
     private readonly batches: LetterBatchesRepository,
     @Inject(RENEWAL_SETTINGS) private readonly settings: RenewalSettings,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
   ) {}
 
   @Get()
@@ -76,6 +79,13 @@ export class LettersController {
     }
     const letters = (await this.batches.letters(letterKind, day)).filter(inTerritory(principal));
     if (letters.length === 0) throw new NotFoundError(`no ${kind} on ${day}`);
+    await this.audit.record({
+      principal,
+      action: 'download-letters',
+      channel: 'letters',
+      numeroUniques: letters.map((letter) => letter.numeroUnique),
+      at: this.clock.now(),
+    });
     const pdf = await renewalLettersPdf({
       kindLabel: KIND_LABELS[letterKind],
       date: new Date(`${day}T00:00:00Z`),
