@@ -4,6 +4,7 @@ import type { ApplicantPrincipal, OperatorRole, Principal } from './principal';
 export const ROLES_KEY = 'sne:roles';
 export const OWN_GUICHET_KEY = 'sne:own-guichet';
 export const APPLICANT_ROUTE_KEY = 'sne:applicant-route';
+export const READS_ONLY_KEY = 'sne:reads-only';
 
 /** Operators with one of these roles may call. */
 export const Roles = (...roles: OperatorRole[]) => SetMetadata(ROLES_KEY, roles);
@@ -13,6 +14,9 @@ export const OwnGuichet = (parameter = 'code') => SetMetadata(OWN_GUICHET_KEY, p
 
 /** A route of the public portal: applicants only (every other route refuses them). */
 export const ApplicantRoute = () => SetMetadata(APPLICANT_ROUTE_KEY, true);
+
+/** A POST that changes nothing (a validation): read-only profiles may call it. */
+export const ReadsOnly = () => SetMetadata(READS_ONLY_KEY, true);
 
 export interface AuthenticatedRequest {
   principal?: Principal;

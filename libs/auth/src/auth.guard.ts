@@ -5,12 +5,15 @@ import {
   APPLICANT_ROUTE_KEY,
   type AuthenticatedRequest,
   OWN_GUICHET_KEY,
+  READS_ONLY_KEY,
   ROLES_KEY,
 } from './auth.decorators';
-import { hasRole, type OperatorRole } from './principal';
+import { hasRole, isReadOnly, type OperatorRole } from './principal';
 import { verifyToken } from './token';
 
 export const AUTH_SECRETS = Symbol('AUTH_SECRETS');
+
+const READ_METHODS = new Set(['GET', 'HEAD']);
 
 /**
  * Every route needs a valid bearer token unless it is `@Public()`. Where a route names roles
@@ -48,6 +51,13 @@ export class AuthGuard implements CanActivate {
     }
     if (applicantRoute) throw new ForbiddenError('a route of the portal, for applicants');
     request.principal = checked.principal;
+    // Before any input is looked at: a consultant is told no, not that the body is wrong.
+    if (
+      isReadOnly(checked.principal) &&
+      !READ_METHODS.has((request as { method?: string }).method ?? '') &&
+      this.reflector.getAllAndOverride<boolean>(READS_ONLY_KEY, targets) !== true
+    )
+      throw new ForbiddenError('consultants read, they change nothing');
 
     const roles = this.reflector.getAllAndOverride<OperatorRole[] | undefined>(ROLES_KEY, targets);
     const ownGuichet = this.reflector.getAllAndOverride<string | undefined>(

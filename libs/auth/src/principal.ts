@@ -50,6 +50,13 @@ export function hasRole(principal: Principal, roles: readonly OperatorRole[]): b
   return principal.kind === 'operator' && principal.roles.some((role) => roles.includes(role));
 }
 
+/** Consultants read, and only read: a profile made of consultant roles alone. */
+export function isReadOnly(principal: Principal): boolean {
+  return (
+    principal.kind === 'operator' && principal.roles.every((role) => role.startsWith('consultant-'))
+  );
+}
+
 export function coversDepartment(territory: Territory, department: string): boolean {
   return territory === 'all' || territory.includes(department);
 }

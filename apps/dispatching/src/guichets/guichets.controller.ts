@@ -1,4 +1,11 @@
-import { CurrentPrincipal, OwnGuichet, type Principal, principalLabel, Roles } from '@sne/auth';
+import {
+  CurrentPrincipal,
+  OwnGuichet,
+  type Principal,
+  principalLabel,
+  ReadsOnly,
+  Roles,
+} from '@sne/auth';
 import {
   Body,
   Controller,
@@ -155,6 +162,7 @@ export class GuichetsController {
 @Controller('rules')
 export class RulesController {
   @Post('validate')
+  @ReadsOnly()
   @HttpCode(200)
   validate(@Body() body: unknown) {
     const rule = (body as { rule?: unknown } | null)?.rule;
