@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { type Principal, principalLabel } from '@sne/auth';
+import { coversDepartment, type Principal, principalLabel } from '@sne/auth';
 import {
   BATCH_REJECTION_LABELS,
   type BatchChannel,
@@ -67,11 +67,21 @@ const ATTACH_REASON_LABELS: Readonly<Record<string, string>> = {
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** The uploader sees its batches; national administrators and territorial managers, all. */
-function seesBatch(principal: Principal, batch: ScannedBatch): boolean {
-  const manager =
-    principal.kind === 'operator' &&
-    principal.roles.some((role) => role === 'national-admin' || role === 'territorial-manager');
-  return manager || batch.uploadedBy === principalLabel(principal);
+/**
+ * Whose batches a caller sees: a national admin every one, a territorial manager those of
+ * uploaders wholly within their territory, anyone else their own.
+ */
+export function seesBatch(
+  principal: Principal,
+  batch: Pick<ScannedBatch, 'principal' | 'uploadedBy'>,
+): boolean {
+  if (principal.kind === 'operator' && principal.roles.includes('national-admin')) return true;
+  if (principal.kind === 'operator' && principal.roles.includes('territorial-manager')) {
+    const uploader = batch.principal.territory;
+    if (uploader !== 'all' && uploader.length > 0)
+      return uploader.every((department) => coversDepartment(principal.territory, department));
+  }
+  return batch.uploadedBy === principalLabel(principal);
 }
 
 /**
