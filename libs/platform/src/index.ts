@@ -13,3 +13,4 @@ export * from './http/open-api';
 export * from './transient-errors';
 export * from './http/public-route';
 export * from './http/if-match';
+export * from './outbound';
