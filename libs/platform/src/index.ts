@@ -1,5 +1,6 @@
 export * from './config/env-specs';
 export * from './config/load-config';
+export * from './config/development-only';
 export * from './logging/correlation';
 export * from './metrics/metrics.service';
 export * from './health/readiness.registry';
