@@ -18,9 +18,9 @@ type Outcome = { kind: 'sent' } | { kind: 'gone' } | { kind: 'failed'; reason: s
 /**
  * Posts each delivery to its guichet's endpoint, signed (Standard Webhooks), one demand's
  * deliveries in order, through the outbound policy (an address refused at connect time, or a
- * redirect, is a failed attempt). A failure is retried with exponential backoff and jitter (BullMQ); after
- * the last attempt, or once the endpoint has failed for `disableAfterMs`, the delivery becomes a
- * dead letter kept for a manual retry. A 410 disables the endpoint at once.
+ * redirect, is a failed attempt). A failure is retried with exponential backoff and jitter
+ * (BullMQ); after the last attempt, or once the endpoint has failed for `disableAfterMs`, the
+ * delivery becomes a dead letter kept for a manual retry. A 410 disables the endpoint at once.
  */
 @Injectable()
 export class WebhookDeliveryProcessor implements OnApplicationBootstrap {
