@@ -48,3 +48,6 @@ export S3_ACCESS_KEY_ID="${S3_ACCESS_KEY_ID:-sne-local}"
 export S3_SECRET_ACCESS_KEY="${S3_SECRET_ACCESS_KEY:-sne-local-secret}"
 export SMTP_SINK_API_URL="${SMTP_SINK_API_URL:-http://$SNE_HOST:$SNE_SMTP_API_PORT}"
 export SMPP_SINK_API_URL="${SMPP_SINK_API_URL:-http://$SNE_HOST:$SNE_SMPP_API_PORT}"
+# Webhook receivers on this machine (http://127.0.0.1...): a development setting, refused in
+# production (see docs/security.md, Outbound calls).
+export WEBHOOK_ALLOW_LOOPBACK_HTTP="${WEBHOOK_ALLOW_LOOPBACK_HTTP:-true}"

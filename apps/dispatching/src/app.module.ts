@@ -7,6 +7,7 @@ import { PlatformModule } from '@sne/platform';
 import { QueuesModule, redisSettingsFrom } from '@sne/queues';
 import { APP_NAME, type DispatchingConfig } from './config';
 import { WebhookDeliveryProcessor } from './webhooks/webhook-delivery.processor';
+import { WebhookDestinations } from './webhooks/webhook-destinations';
 import { WebhookEndpointRepository } from './webhooks/webhook-endpoint.repository';
 import { WebhookEnqueuerConsumer } from './webhooks/webhook-enqueuer.consumer';
 import { WebhookQueue } from './webhooks/webhook-queue';
@@ -78,6 +79,7 @@ export class AppModule {
         BackfillService,
         ReplayService,
         WebhookEndpointRepository,
+        WebhookDestinations,
         WebhookQueue,
         WebhookEnqueuerConsumer,
         WebhookDeliveryProcessor,

@@ -1,6 +1,14 @@
 import { authEnv } from '@sne/auth';
-import { coreEnv, httpPort, kafkaEnv, loadConfig, mongoEnv, redisEnv } from '@sne/platform';
-import { num } from 'envalid';
+import {
+  coreEnv,
+  developmentOnly,
+  httpPort,
+  kafkaEnv,
+  loadConfig,
+  mongoEnv,
+  redisEnv,
+} from '@sne/platform';
+import { bool, num } from 'envalid';
 import type { CleanedEnv } from 'envalid';
 
 export const APP_NAME = 'dispatching';
@@ -27,6 +35,14 @@ export const dispatchingEnv = {
     default: 24,
     desc: 'How long the previous secret stays valid after a rotation',
   }),
+  WEBHOOK_ALLOW_LOOPBACK_HTTP: developmentOnly(
+    bool({
+      default: false,
+      desc:
+        'Development only (refused in production): webhook URLs may be http:// and loopback, for ' +
+        'a receiver on this machine; private and metadata addresses stay refused',
+    }),
+  ),
   DISPATCH_CONCURRENCY: num({
     default: 1,
     desc:

@@ -1,5 +1,6 @@
 export * from './config/env-specs';
 export * from './config/load-config';
+export * from './config/development-only';
 export * from './logging/correlation';
 export * from './metrics/metrics.service';
 export * from './health/readiness.registry';
@@ -15,3 +16,4 @@ export * from './http/public-route';
 export * from './http/if-match';
 export * from './http/request-body-errors';
 export * from './http/path-parameters';
+export * from './outbound';

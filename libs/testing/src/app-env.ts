@@ -25,6 +25,8 @@ export function appEnv(
     SMPP_SYSTEM_ID: 'sne',
     SMPP_PASSWORD: 'sne',
     AUTH_TOKEN_SECRETS: TEST_AUTH_SECRET,
+    // Tests run their webhook receivers on 127.0.0.1 over http (a development setting).
+    WEBHOOK_ALLOW_LOOPBACK_HTTP: 'true',
     ...overrides,
   };
 }

@@ -24,6 +24,7 @@ import { DeliveryTopics } from '../dispatch/delivery-topics';
 import { matchDocument } from '../dispatch/match-document';
 import { SubscriptionIndex } from '../dispatch/subscription-index';
 import { BackfillService } from '../operations/backfill.service';
+import { WebhookDestinations } from '../webhooks/webhook-destinations';
 import { WebhookEndpointRepository } from '../webhooks/webhook-endpoint.repository';
 import { WEBHOOK_SETTINGS, type WebhookSettings } from '../webhooks/webhook-settings';
 import type { Guichet, NewGuichet, SubscriptionChange, SubscriptionRevision } from './guichet';
@@ -51,6 +52,7 @@ export class GuichetsService {
     private readonly backfills: BackfillService,
     private readonly webhookEndpoints: WebhookEndpointRepository,
     @Inject(WEBHOOK_SETTINGS) private readonly webhookSettings: WebhookSettings,
+    private readonly webhookDestinations: WebhookDestinations,
   ) {}
 
   /**
@@ -62,6 +64,7 @@ export class GuichetsService {
     createdBy: string,
   ): Promise<Guichet & { webhookSecret?: string }> {
     checkTerritory(input.territory);
+    if (input.channels.webhook) await this.webhookDestinations.check(input.channels.webhook.url);
     const guichet: Guichet = { ...input, paused: false, createdAt: this.clock.now().toISOString() };
     // The topic first: a guichet that exists always has its delivery log.
     await this.topics.ensure([guichet.code]);

@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { Clock, MetricsService } from '@sne/platform';
+import { Clock, MetricsService, OutboundRefusedError, OutboundTimeoutError } from '@sne/platform';
 import { QueueFactory } from '@sne/queues';
 import { retryDelay, signatureHeaders } from '@sne/webhooks';
 import { DelayedError, type Job } from 'bullmq';
 import type { Guichet } from '../guichets/guichet';
 import { GuichetRepository } from '../guichets/guichet.repository';
+import { WebhookDestinations } from './webhook-destinations';
 import { WebhookEndpointRepository } from './webhook-endpoint.repository';
 import { jobIdOf, WEBHOOK_QUEUE, type WebhookJob, WebhookQueue } from './webhook-queue';
 import { WEBHOOK_SETTINGS, type WebhookSettings } from './webhook-settings';
@@ -16,9 +17,10 @@ type Outcome = { kind: 'sent' } | { kind: 'gone' } | { kind: 'failed'; reason: s
 
 /**
  * Posts each delivery to its guichet's endpoint, signed (Standard Webhooks), one demand's
- * deliveries in order. A failure is retried with exponential backoff and jitter (BullMQ); after
- * the last attempt, or once the endpoint has failed for `disableAfterMs`, the delivery becomes a
- * dead letter kept for a manual retry. A 410 disables the endpoint at once.
+ * deliveries in order, through the outbound policy (an address refused at connect time, or a
+ * redirect, is a failed attempt). A failure is retried with exponential backoff and jitter
+ * (BullMQ); after the last attempt, or once the endpoint has failed for `disableAfterMs`, the
+ * delivery becomes a dead letter kept for a manual retry. A 410 disables the endpoint at once.
  */
 @Injectable()
 export class WebhookDeliveryProcessor implements OnApplicationBootstrap {
@@ -33,6 +35,7 @@ export class WebhookDeliveryProcessor implements OnApplicationBootstrap {
     private readonly endpoints: WebhookEndpointRepository,
     private readonly clock: Clock,
     @Inject(WEBHOOK_SETTINGS) private readonly settings: WebhookSettings,
+    private readonly destinations: WebhookDestinations,
     metrics: MetricsService,
   ) {
     this.outcomes = metrics.counter('sne_webhook_attempts_total', 'Webhook attempts by outcome', [
@@ -99,7 +102,7 @@ export class WebhookDeliveryProcessor implements OnApplicationBootstrap {
       await this.deadLetter(job, 'endpoint answered 410 Gone');
       return;
     }
-    const failingSince = await this.endpoints.markFailure(guichetCode, now);
+    const failingSince = await this.endpoints.markFailure(guichetCode, now, outcome.reason);
     if (now.getTime() - failingSince.getTime() >= this.settings.disableAfterMs) {
       await this.disable(
         guichetCode,
@@ -124,27 +127,27 @@ export class WebhookDeliveryProcessor implements OnApplicationBootstrap {
     now: Date,
   ): Promise<Outcome> {
     try {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: {
+      const response = await this.destinations.post(
+        url,
+        {
           'content-type': 'application/json',
           'user-agent': 'SNE-dispatching/1.0',
           ...signatureHeaders(secrets, id, Math.floor(now.getTime() / 1000), body),
         },
         body,
-        signal: AbortSignal.timeout(this.settings.timeoutMs),
-        redirect: 'manual',
-      });
-      await response.body?.cancel();
+      );
       if (response.status >= 200 && response.status < 300) return { kind: 'sent' };
       if (response.status === 410) return { kind: 'gone' };
+      if (response.status >= 300 && response.status < 400)
+        return { kind: 'failed', reason: `HTTP ${response.status} (redirect not followed)` };
       return { kind: 'failed', reason: `HTTP ${response.status}` };
     } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code;
       const reason =
-        (error as Error).name === 'TimeoutError'
-          ? `no answer within ${this.settings.timeoutMs} ms`
-          : (cause ?? (error as Error).message);
+        error instanceof OutboundRefusedError
+          ? `refused: ${error.reason}`
+          : error instanceof OutboundTimeoutError
+            ? error.message
+            : ((error as NodeJS.ErrnoException).code ?? (error as Error).message);
       this.logger.warn({ msg: 'webhook attempt failed', guichet: guichet.code, reason });
       return { kind: 'failed', reason };
     }

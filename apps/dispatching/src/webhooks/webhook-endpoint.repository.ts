@@ -16,6 +16,8 @@ export interface WebhookEndpointState {
   readonly secrets: readonly WebhookSecret[];
   /** Since when every attempt failed (cleared by a success). */
   readonly failingSince?: string;
+  /** The last failed attempt and why (an HTTP status, a timeout, an address refused). */
+  readonly lastFailure?: { readonly at: string; readonly reason: string };
   readonly disabledAt?: string;
   readonly disabledReason?: string;
 }
@@ -42,6 +44,7 @@ const endpointSchema = new Schema<EndpointDocument>(
     _id: String,
     secrets: { type: [Schema.Types.Mixed], default: [] },
     failingSince: String,
+    lastFailure: Schema.Types.Mixed,
     disabledAt: String,
     disabledReason: String,
   },
@@ -120,8 +123,10 @@ export class WebhookEndpointRepository implements OnModuleInit {
     );
   }
 
-  /** Records a failure; returns since when the endpoint has been failing. */
-  async markFailure(code: string, at: Date): Promise<Date> {
+  /** Records a failure and its reason; returns since when the endpoint has been failing. */
+  async markFailure(code: string, at: Date, reason: string): Promise<Date> {
+    const lastFailure = { at: at.toISOString(), reason };
+    await this.endpoints.updateOne({ _id: code }, { $set: { lastFailure } });
     await this.endpoints.updateOne(
       { _id: code, failingSince: { $exists: false } },
       { $set: { failingSince: at.toISOString() } },

@@ -15,6 +15,7 @@ export interface WebhookEndpointView {
   readonly enabled: boolean;
   readonly secrets: ReadonlyArray<{ createdAt: string; expiresAt?: string }>;
   readonly failingSince?: string;
+  readonly lastFailure?: { readonly at: string; readonly reason: string };
   readonly disabledAt?: string;
   readonly disabledReason?: string;
 }
@@ -49,6 +50,7 @@ export class WebhooksController {
         ...(expiresAt ? { expiresAt } : {}),
       })),
       ...(endpoint?.failingSince ? { failingSince: endpoint.failingSince } : {}),
+      ...(endpoint?.lastFailure ? { lastFailure: endpoint.lastFailure } : {}),
       ...(endpoint?.disabledAt
         ? { disabledAt: endpoint.disabledAt, disabledReason: endpoint.disabledReason }
         : {}),

@@ -1,3 +1,5 @@
+import { bool } from 'envalid';
+import { developmentOnly } from './development-only';
 import { coreEnv, httpPort, kafkaEnv, mongoEnv, redisEnv } from './env-specs';
 import { ConfigError, loadConfig } from './load-config';
 
@@ -65,5 +67,31 @@ describe('loadConfig', () => {
   it('parses a broker list', () => {
     const config = loadConfig('x', spec, { KAFKA_BROKERS: 'k1:9092, k2:9092' });
     expect(config.KAFKA_BROKERS).toEqual(['k1:9092', 'k2:9092']);
+  });
+
+  describe('a development-only setting', () => {
+    const withShortcut = { ...coreEnv, SHORTCUT: developmentOnly(bool({ default: false })) };
+
+    it('is refused in production when turned on', () => {
+      try {
+        loadConfig('x', withShortcut, { NODE_ENV: 'production', SHORTCUT: 'true' });
+        throw new Error('expected a ConfigError');
+      } catch (error) {
+        expect((error as ConfigError).issues).toEqual([
+          { variable: 'SHORTCUT', problem: 'is a development setting, refused in production' },
+        ]);
+      }
+    });
+
+    it('may be left off in production, and turned on elsewhere', () => {
+      expect(loadConfig('x', withShortcut, { NODE_ENV: 'production' }).SHORTCUT).toBe(false);
+      expect(
+        loadConfig('x', withShortcut, { NODE_ENV: 'production', SHORTCUT: 'false' }).SHORTCUT,
+      ).toBe(false);
+      expect(loadConfig('x', withShortcut, { NODE_ENV: 'test', SHORTCUT: 'true' }).SHORTCUT).toBe(
+        true,
+      );
+      expect(loadConfig('x', withShortcut, { SHORTCUT: 'true' }).SHORTCUT).toBe(true);
+    });
   });
 });

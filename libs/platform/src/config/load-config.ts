@@ -1,4 +1,5 @@
 import { cleanEnv, type CleanedEnv, EnvMissingError } from 'envalid';
+import { developmentOnlyInUse } from './development-only';
 
 export interface ConfigIssue {
   readonly variable: string;
@@ -20,7 +21,7 @@ export class ConfigError extends Error {
 
 /**
  * Validates the environment once, at boot. Every problem is collected (not only the first), so the
- * operator fixes them in one go.
+ * operator fixes them in one go. A `developmentOnly` setting turned on in production is one.
  */
 export function loadConfig<S extends object>(
   appName: string,
@@ -42,6 +43,11 @@ export function loadConfig<S extends object>(
       }
     },
   });
+  if (withMode.NODE_ENV === 'production') {
+    for (const variable of developmentOnlyInUse(spec, config)) {
+      issues.push({ variable, problem: 'is a development setting, refused in production' });
+    }
+  }
   if (issues.length > 0) {
     throw new ConfigError(appName, issues);
   }
