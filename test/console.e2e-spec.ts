@@ -1,6 +1,16 @@
 import type { INestApplication } from '@nestjs/common';
 import { DemandEventTypes, encodeEvent, Topics } from '@sne/contracts';
-import { appEnv, factory, isolate, operatorAuth, startApp, TestKafka, waitFor } from '@sne/testing';
+import {
+  appEnv,
+  factory,
+  isolate,
+  operatorAuth,
+  startApp,
+  TestKafka,
+  testStack,
+  waitFor,
+} from '@sne/testing';
+import { Redis } from 'ioredis';
 import * as consoleApp from '../apps/console/src/app.module';
 import { loadConsoleConfig } from '../apps/console/src/config';
 import * as dispatching from '../apps/dispatching/src/app.module';
@@ -15,14 +25,25 @@ describe('console: dispatching pages', () => {
   let api: string;
   let ui: string;
 
+  // One browser: the session cookie it was given and the CSRF token of the last form it saw.
+  let cookie = '';
+  let csrfToken = '';
   const page = async (path: string, init?: RequestInit) => {
-    const response = await fetch(`${ui}${path}`, { redirect: 'manual', ...init });
-    return { status: response.status, text: await response.text(), headers: response.headers };
+    const response = await fetch(`${ui}${path}`, {
+      redirect: 'manual',
+      ...init,
+      headers: { ...(init?.headers as Record<string, string>), ...(cookie ? { cookie } : {}) },
+    });
+    const given = response.headers.get('set-cookie');
+    if (given) cookie = given.split(';')[0];
+    const text = await response.text();
+    csrfToken = /name="_csrf" value="([^"]+)"/.exec(text)?.[1] ?? csrfToken;
+    return { status: response.status, text, headers: response.headers };
   };
   const form = (fields: Record<string, string>): RequestInit => ({
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(fields).toString(),
+    body: new URLSearchParams({ _csrf: csrfToken, ...fields }).toString(),
   });
 
   beforeAll(async () => {
@@ -129,7 +150,8 @@ describe('console: dispatching pages', () => {
   });
 
   it('pauses and resumes a guichet', async () => {
-    const paused = await page('/guichets/C5701/pause', { method: 'POST' });
+    await page('/guichets/C5701');
+    const paused = await page('/guichets/C5701/pause', form({}));
     expect(paused.status).toBe(303);
     expect(paused.headers.get('location')).toBe('/guichets/C5701');
     expect(
@@ -140,7 +162,7 @@ describe('console: dispatching pages', () => {
       ).paused,
     ).toBe(true);
     expect((await page('/guichets/C5701')).text).toContain('Reprendre');
-    await page('/guichets/C5701/resume', { method: 'POST' });
+    await page('/guichets/C5701/resume', form({}));
     expect(
       (
         (await (await fetch(`${api}/guichets/C5701`, { headers: operatorAuth() })).json()) as {
@@ -165,9 +187,7 @@ describe('console: dispatching pages', () => {
     ).json()) as { paused: boolean };
     expect(guichet.paused).toBe(false);
     expect((await page('/guichets/c5701%2F..')).status).toBe(400);
-    const retried = await page('/guichets/C5701/dead-letters/..%2F..%2Fpause/retry', {
-      method: 'POST',
-    });
+    const retried = await page('/guichets/C5701/dead-letters/..%2F..%2Fpause/retry', form({}));
     expect(retried.status).toBe(400);
   });
 
@@ -178,5 +198,57 @@ describe('console: dispatching pages', () => {
     expect(headers.get('x-content-type-options')).toBe('nosniff');
     expect(headers.get('x-frame-options')).toBe('SAMEORIGIN');
     expect(headers.get('x-powered-by')).toBeNull();
+  });
+
+  it('refuses a POST without the CSRF token of its session, and keeps the session in Redis', async () => {
+    const detail = await page('/guichets/C5701');
+    expect(detail.text).toMatch(/<form[^>]*method="post"[^>]*><input type="hidden" name="_csrf"/);
+    expect(cookie).toMatch(/^sne\.console\.sid=/);
+    const redis = new Redis(testStack().redisUrl);
+    const sessionId = /^sne\.console\.sid=s%3A([^.]+)\./.exec(cookie)?.[1];
+    expect(await redis.exists(`${isolation.topicPrefix}sne:console:session:${sessionId}`)).toBe(1);
+    await redis.quit();
+    const setCookie = detail.headers.get('set-cookie') ?? '';
+    if (setCookie) expect(setCookie).toMatch(/HttpOnly/i);
+
+    const paused = async () =>
+      (
+        (await (await fetch(`${api}/guichets/C5701`, { headers: operatorAuth() })).json()) as {
+          paused: boolean;
+        }
+      ).paused;
+    const forged = async (init: RequestInit, withCookie: boolean) =>
+      fetch(`${ui}/guichets/C5701/pause`, {
+        redirect: 'manual',
+        ...init,
+        headers: { ...(init.headers as Record<string, string>), ...(withCookie ? { cookie } : {}) },
+      });
+    const missing = await forged(
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: '',
+      },
+      true,
+    );
+    expect(missing.status).toBe(403);
+    expect(await missing.json()).toMatchObject({ error: { code: 'csrf-token-invalid' } });
+    // A token is worth nothing without its session (another site cannot send the cookie along).
+    const otherSession = await forged(
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: csrfToken }).toString(),
+      },
+      false,
+    );
+    expect(otherSession.status).toBe(403);
+    expect(await paused()).toBe(false);
+
+    const accepted = await page('/guichets/C5701/pause', form({}));
+    expect(accepted.status).toBe(303);
+    expect(await paused()).toBe(true);
+    await page('/guichets/C5701/resume', form({}));
+    expect(await paused()).toBe(false);
   });
 });

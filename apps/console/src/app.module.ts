@@ -5,6 +5,7 @@ import {
   Module,
   type NestModule,
 } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import helmet from 'helmet';
 import { KafkaModule, kafkaSettingsFrom } from '@sne/kafka';
 import { PlatformModule } from '@sne/platform';
@@ -18,10 +19,18 @@ import { PlatformStatusService, CONSOLE_CONFIG } from './platform-status.service
 import { RenewalNoticesClient } from './renewal-notices/renewal-notices.client';
 import { RenewalNoticesController } from './renewal-notices/renewal-notices.controller';
 import { APP_NAME, type ConsoleConfig } from './config';
+import {
+  ConsoleSessions,
+  CsrfFormsInterceptor,
+  SESSION_SETTINGS,
+  type SessionSettings,
+} from './session/console-session';
 
 /** The console app: operators' monitoring console. */
 @Module({})
 export class AppModule implements NestModule {
+  constructor(private readonly sessions: ConsoleSessions) {}
+
   static forRoot(config: ConsoleConfig): DynamicModule {
     return {
       module: AppModule,
@@ -39,6 +48,18 @@ export class AppModule implements NestModule {
       ],
       providers: [
         { provide: CONSOLE_CONFIG, useValue: config },
+        {
+          provide: SESSION_SETTINGS,
+          useValue: {
+            redisUrl: config.REDIS_URL,
+            keyPrefix: `${config.TOPIC_PREFIX}sne:`,
+            secrets: config.CONSOLE_SESSION_SECRETS,
+            secureCookie: config.CONSOLE_SECURE_COOKIE,
+            maxAgeSeconds: config.CONSOLE_SESSION_MAX_AGE_SECONDS,
+          } satisfies SessionSettings,
+        },
+        ConsoleSessions,
+        { provide: APP_INTERCEPTOR, useClass: CsrfFormsInterceptor },
         PlatformStatusService,
         DispatchingClient,
         RenewalNoticesClient,
@@ -47,7 +68,10 @@ export class AppModule implements NestModule {
     };
   }
 
-  /** Security headers on every page: a strict content policy, no framing, no sniffing. */
+  /**
+   * Security headers on every page (a strict content policy, no framing, no sniffing), then the
+   * session, then the CSRF check of every POST.
+   */
   configure(consumer: MiddlewareConsumer): void {
     consumer
       .apply(
@@ -56,6 +80,8 @@ export class AppModule implements NestModule {
             directives: { 'script-src': ["'self'"], 'form-action': ["'self'"] },
           },
         }),
+        this.sessions.session,
+        this.sessions.protection,
       )
       .forRoutes('*path');
   }

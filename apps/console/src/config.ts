@@ -1,7 +1,17 @@
 import { authEnv } from '@sne/auth';
 import { coreEnv, httpPort, kafkaEnv, loadConfig, redisEnv } from '@sne/platform';
 import type { CleanedEnv } from 'envalid';
-import { url } from 'envalid';
+import { bool, makeValidator, num, url } from 'envalid';
+
+const secretList = makeValidator<string[]>((input) => {
+  const secrets = input
+    .split(',')
+    .map((secret) => secret.trim())
+    .filter(Boolean);
+  if (secrets.length === 0 || secrets.some((secret) => secret.length < 32))
+    throw new Error('one or more secrets of 32 characters or more, comma-separated');
+  return secrets;
+});
 
 export const APP_NAME = 'console';
 
@@ -15,6 +25,16 @@ export const consoleEnv = {
   DISPATCHING_URL: url({ default: 'http://127.0.0.1:3002' }),
   RENEWAL_NOTICES_URL: url({ default: 'http://127.0.0.1:3003' }),
   DOCUMENT_INGESTION_URL: url({ default: 'http://127.0.0.1:3004' }),
+  CONSOLE_SESSION_SECRETS: secretList({
+    devDefault: ['sne-local-console-session-secret-not-for-production'],
+    desc: 'Comma-separated secrets signing the session cookie (32+ characters); the first signs',
+  }),
+  CONSOLE_SECURE_COOKIE: bool({
+    default: true,
+    devDefault: false,
+    desc: 'Session cookie over HTTPS only; off only for the local platform on plain http',
+  }),
+  CONSOLE_SESSION_MAX_AGE_SECONDS: num({ default: 8 * 3_600, desc: 'Idle lifetime of a session' }),
 };
 
 export type ConsoleConfig = Readonly<CleanedEnv<typeof consoleEnv>>;
