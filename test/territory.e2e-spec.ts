@@ -323,6 +323,15 @@ describe('territory of a guichet', () => {
       numeroUniques: string[];
     }>;
     const actions = new Set(entries.map((entry) => entry.action));
+    for (const channel of ['kafka', 'webhook']) {
+      const delivered = entries.filter(
+        (entry) => entry.action === 'deliver' && entry.channel === channel,
+      );
+      expect(new Set(delivered.flatMap((entry) => entry.numeroUniques))).toEqual(
+        new Set(numeros(paris)),
+      );
+      expect(delivered.every((entry) => entry.who.startsWith('system:'))).toBe(true);
+    }
     for (const action of ['read-feed', 'backfill', 'dry-run', 'replay'])
       expect(actions).toContain(action);
     const fed = entries.filter((entry) => entry.action === 'read-feed');

@@ -15,6 +15,7 @@ export const AUDIT_ACTIONS = [
   'download-document',
   'read-document-journal',
   'read-feed',
+  'deliver',
   'backfill',
   'replay',
   'dry-run',

@@ -1,3 +1,4 @@
+import { AuditLog, type SystemActor } from '@sne/audit';
 import { Injectable } from '@nestjs/common';
 import {
   type CloudEvent,
@@ -12,6 +13,8 @@ import { DemandStateRepository, isDemandEvent } from './demand-state.repository'
 import { matchDocument } from './match-document';
 import { RecentEventsRepository } from './recent-events.repository';
 import { SubscriptionIndex } from './subscription-index';
+
+const DISPATCHER: SystemActor = { kind: 'system', id: 'dispatcher' };
 
 export const DELIVERY_ID_HEADER = 'delivery-id';
 
@@ -32,6 +35,7 @@ export class DispatcherService {
     private readonly recentEvents: RecentEventsRepository,
     private readonly publisher: EventPublisher,
     private readonly clock: Clock,
+    private readonly audit: AuditLog,
     metrics: MetricsService,
   ) {
     this.deliveries = metrics.counter(
@@ -75,9 +79,20 @@ export class DispatcherService {
       dispatchedAt,
       event,
     }));
-    // Independent writes, all awaited before the offset is committed: a crash repeats them all.
+    // Independent writes, all awaited before the offset is committed: a crash repeats them all
+    // (the audit of a delivery included, recorded at the latest with it).
     await Promise.all([
       recording,
+      this.audit.record(
+        ...deliveries.map((delivery) => ({
+          principal: DISPATCHER,
+          action: 'deliver' as const,
+          channel: 'kafka' as const,
+          numeroUnique: event.subject,
+          guichet: delivery.guichetCode,
+          at: this.clock.now(),
+        })),
+      ),
       this.recentEvents.record(event, document),
       this.publisher.sendBatch(
         deliveries.map((delivery) => ({

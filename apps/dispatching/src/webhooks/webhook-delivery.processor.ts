@@ -1,3 +1,4 @@
+import { AuditLog, type SystemActor } from '@sne/audit';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { Clock, MetricsService, OutboundRefusedError, OutboundTimeoutError } from '@sne/platform';
 import { QueueFactory } from '@sne/queues';
@@ -9,6 +10,8 @@ import { WebhookDestinations } from './webhook-destinations';
 import { WebhookEndpointRepository } from './webhook-endpoint.repository';
 import { jobIdOf, WEBHOOK_QUEUE, type WebhookJob, WebhookQueue } from './webhook-queue';
 import { WEBHOOK_SETTINGS, type WebhookSettings } from './webhook-settings';
+
+const WEBHOOK_SENDER: SystemActor = { kind: 'system', id: 'webhook-sender' };
 
 const WAIT_TURN_MS = 500;
 const PAUSED_RECHECK_MS = 5_000;
@@ -36,6 +39,7 @@ export class WebhookDeliveryProcessor implements OnApplicationBootstrap {
     private readonly clock: Clock,
     @Inject(WEBHOOK_SETTINGS) private readonly settings: WebhookSettings,
     private readonly destinations: WebhookDestinations,
+    private readonly audit: AuditLog,
     metrics: MetricsService,
   ) {
     this.outcomes = metrics.counter('sne_webhook_attempts_total', 'Webhook attempts by outcome', [
@@ -82,6 +86,15 @@ export class WebhookDeliveryProcessor implements OnApplicationBootstrap {
       await this.deadLetter(job, 'no webhook secret: rotate one');
       return;
     }
+    // Each attempt is a disclosure to the endpoint, whatever it answers.
+    await this.audit.record({
+      principal: WEBHOOK_SENDER,
+      action: 'deliver',
+      channel: 'webhook',
+      numeroUnique: delivery.event.subject,
+      guichet: guichetCode,
+      at: now,
+    });
     const outcome = await this.post(
       guichet,
       url,
