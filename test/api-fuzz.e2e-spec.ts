@@ -1,5 +1,13 @@
 import type { INestApplication } from '@nestjs/common';
-import { appEnv, guichetAuth, isolate, operatorAuth, startApp, TestKafka } from '@sne/testing';
+import {
+  applicantAuth,
+  appEnv,
+  guichetAuth,
+  isolate,
+  operatorAuth,
+  startApp,
+  TestKafka,
+} from '@sne/testing';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
@@ -23,10 +31,14 @@ const SCHEMATHESIS =
  */
 const GENERATION_ERRORS = new Set<string>(['POST /demands/{numeroUnique}/processing-events']);
 
-/** Who calls: a national admin reaches the operators' routes, a guichet the registering ones. */
+/**
+ * Who calls: a national admin reaches the operators' routes, a guichet the registering ones, an
+ * applicant the portal's.
+ */
 const CALLERS = [
   { label: 'a national admin', auth: () => operatorAuth('fuzz.admin', ['national-admin']) },
   { label: 'a guichet of Moselle', auth: () => guichetAuth('10691', ['057'], 'landlord') },
+  { label: 'an applicant', auth: () => applicantAuth('account-fuzz', 'fuzz@example.org') },
 ];
 
 /** Examples per operation: a short run in CI; `SNE_FUZZ_EXAMPLES=500` for a long one. */
