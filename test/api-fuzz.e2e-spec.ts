@@ -138,6 +138,12 @@ describe('API fuzzing (schemathesis)', () => {
   });
 });
 
+/**
+ * A CPython 3.11 bug hypothesis hits now and then while describing a strategy (its own crash,
+ * no request involved): the operation is reported, not failed.
+ */
+const TOOL_CRASHES = [/AST constructor recursion depth mismatch/];
+
 /** The operations of a JUnit report that failed (a check) or errored (schemathesis itself). */
 function junitOutcome(xml: string): { tested: number; failed: string[]; errored: string[] } {
   const cases = [
@@ -146,6 +152,11 @@ function junitOutcome(xml: string): { tested: number; failed: string[]; errored:
   const names = (kind: string) =>
     cases
       .filter((found) => new RegExp(`<${kind}\\b`).test(found[3] ?? ''))
+      .filter((found) => {
+        const crash = kind === 'error' && TOOL_CRASHES.some((known) => known.test(found[3] ?? ''));
+        if (crash) process.stderr.write(`schemathesis crashed on ${found[1]} (known tool bug)\n`);
+        return !crash;
+      })
       .map((found) => found[1]);
   return { tested: cases.length, failed: names('failure'), errored: names('error') };
 }
