@@ -12,7 +12,7 @@ import {
 } from '@sne/testing';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { filledPath, openApiOperations } from './support/open-api-operations';
 import { API_APPS } from './support/platform-apps';
 
 /**
@@ -30,7 +30,6 @@ import { API_APPS } from './support/platform-apps';
 const TABLE = join(__dirname, 'access-matrix.expected.json');
 /** POSTs that change nothing (`@ReadsOnly()`): a consultant may call them. */
 const READS_ONLY = new Set(['dispatching POST /rules/validate']);
-const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 
 const MOSELLE_GUICHET = '10691';
 const PARIS_GUICHET = 'P7501';
@@ -67,29 +66,6 @@ const outcomeOf = (status: number): Outcome =>
             : status >= 300
               ? '3xx'
               : '2xx';
-
-interface Operation {
-  readonly app: string;
-  readonly method: string;
-  readonly path: string;
-  readonly key: string;
-  readonly public: boolean;
-}
-
-function operationsOf(app: string): Operation[] {
-  const document = parse(
-    readFileSync(join(__dirname, '..', 'docs', 'openapi', `${app}.yaml`), 'utf8'),
-  ) as { paths: Record<string, Record<string, { security?: unknown[] }>> };
-  return Object.entries(document.paths).flatMap(([path, operations]) =>
-    METHODS.filter((method) => method in operations).map((method) => ({
-      app,
-      method: method.toUpperCase(),
-      path,
-      key: `${app} ${method.toUpperCase()} ${path}`,
-      public: !operations[method].security,
-    })),
-  );
-}
 
 describe('access matrix', () => {
   const isolation = isolate('matrix');
@@ -172,13 +148,10 @@ describe('access matrix', () => {
   });
 
   it('answers every operation to every profile as the committed table says', async () => {
-    const operations = API_APPS.flatMap(({ name }) => operationsOf(name));
+    const operations = API_APPS.flatMap(({ name }) => openApiOperations(name));
     const observed: Record<string, Record<string, Outcome>> = {};
     for (const operation of operations) {
-      const path = operation.path.replace(/\{([^}]+)\}/g, (_match, name: string) => {
-        expect(values).toHaveProperty(name);
-        return encodeURIComponent(values[name]);
-      });
+      const path = filledPath(operation.path, values);
       observed[operation.key] = {};
       for (const [profile, headers] of Object.entries(PROFILES)) {
         const response = await call(

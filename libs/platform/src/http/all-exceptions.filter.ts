@@ -57,13 +57,15 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const payload = exception.getResponse();
       if (typeof payload === 'object' && !('statusCode' in payload)) {
-        response.status(exception.getStatus()).json(payload);
+        response.status(exception.getStatus()).type('application/json').json(payload);
         return;
       }
     }
     const [status, body] = this.toResponse(exception);
     if (correlationId) body.error.correlationId = correlationId;
-    response.status(status).json(body);
+    // A route that answers a file has set its type and disposition already: an error is JSON.
+    response.removeHeader('Content-Disposition');
+    response.status(status).type('application/json').json(body);
   }
 
   private toResponse(exception: unknown): [number, ErrorBody] {
