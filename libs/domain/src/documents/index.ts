@@ -4,3 +4,4 @@ export * from './document-journal';
 export * from './file-content';
 export * from './batch-split';
 export * from './pdf-inflation';
+export * from './pdf-active-content';
