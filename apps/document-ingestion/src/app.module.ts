@@ -5,6 +5,7 @@ import { KafkaModule, kafkaSettingsFrom } from '@sne/kafka';
 import { MailModule, mailSettingsFrom } from '@sne/notifications';
 import { PersistenceModule, mongoSettingsFrom } from '@sne/persistence';
 import { PlatformModule } from '@sne/platform';
+import { PdfSafety } from '@sne/printing';
 import { QueuesModule, redisSettingsFrom } from '@sne/queues';
 import { createPublicKey } from 'node:crypto';
 import { AuditController, AuditLog } from '@sne/audit';
@@ -82,6 +83,7 @@ export class AppModule {
             renderProbeTimeoutMs: config.RENDER_PROBE_TIMEOUT_MS,
           },
         },
+        { provide: PdfSafety, useValue: new PdfSafety(config.PDF_ACTIVE_CONTENT) },
         { provide: OUTBOX_SWEEP_MS, useValue: config.OUTBOX_SWEEP_MS },
         { provide: PURGE_SWEEP_MS, useValue: config.PURGE_SWEEP_MS },
         { provide: BATCH_SETTINGS, useValue: batchSettings },

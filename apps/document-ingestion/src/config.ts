@@ -9,6 +9,7 @@ import {
   smtpEnv,
 } from '@sne/platform';
 import { BATCH_WINDOW_PATTERN } from '@sne/domain';
+import { pdfSafetyEnv } from '@sne/printing';
 import { bool, type CleanedEnv, makeValidator, num, str } from 'envalid';
 import type { FileStorageSettings } from './documents/file-storage.module';
 
@@ -44,6 +45,7 @@ export const documentIngestionEnv = {
   ...mongoEnv,
   ...redisEnv,
   ...smtpEnv,
+  ...pdfSafetyEnv,
   PORTAL_MAX_FILE_BYTES: num({
     default: 2 * MB,
     desc: 'Largest document the public portal uploads (the seeds: 2 MB per document)',

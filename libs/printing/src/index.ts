@@ -20,3 +20,5 @@ export type { PageQrCode, ReadQrCodesOptions } from './qr-reader';
 export { InvalidImageError } from './image';
 export { renewalLettersPdf } from './documents/renewal-letters';
 export type { PrintedLetter, RenewalLettersData } from './documents/renewal-letters';
+export { PDF_ACTIVE_CONTENT_MODES, PdfSafety, pdfSafetyEnv } from './pdf-safety';
+export type { PdfActiveContentMode, PdfSafetyVerdict } from './pdf-safety';

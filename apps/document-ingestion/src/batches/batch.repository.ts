@@ -1,8 +1,9 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Principal } from '@sne/auth';
-import { type BatchChannel, parisDate } from '@sne/domain';
+import { type ActiveContentFinding, type BatchChannel, parisDate } from '@sne/domain';
 import { isDuplicateKeyError, MONGO_CONNECTION, ScopedLog } from '@sne/persistence';
 import { type Connection, type Model, Schema } from 'mongoose';
+import type { NeutralisedFile } from '../documents/file-intake';
 
 /** `failed`: every attempt of the job failed (a server out of reach); `failure` says why. */
 export type BatchStatus = 'queued' | 'processing' | 'done' | 'failed';
@@ -22,6 +23,8 @@ export interface BatchRejectionRecord {
   readonly pages: readonly number[];
   readonly numeroUnique?: string;
   readonly detail?: string;
+  /** A batch refused for its active content: what was found and where. */
+  readonly findings?: readonly ActiveContentFinding[];
 }
 
 export interface ScannedBatch {
@@ -42,6 +45,8 @@ export interface ScannedBatch {
   readonly rejected: readonly BatchRejectionRecord[];
   readonly notification?: BatchNotification;
   readonly failure?: string;
+  /** The batch came with active content, removed before it was split. */
+  readonly neutralised?: NeutralisedFile;
 }
 
 /** The report mailed for a batch; `sentAt` is absent when a run crashed while sending it. */

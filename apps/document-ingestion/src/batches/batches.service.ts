@@ -19,14 +19,14 @@ import {
   InvalidInputError,
   NotFoundError,
 } from '@sne/platform';
-import { parseQrPayload, PdfRenderError, PopplerNotFoundError } from '@sne/printing';
+import { parseQrPayload, PdfRenderError, PdfSafety, PopplerNotFoundError } from '@sne/printing';
 import type { KeyObject } from 'node:crypto';
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { DemandProjectionRepository } from '../demands/demand-projection.repository';
 import { DocumentRepository } from '../documents/document.repository';
 import { DocumentsService, profilesOf } from '../documents/documents.service';
-import { FileIntake } from '../documents/file-intake';
+import { FileIntake, type NeutralisedFile } from '../documents/file-intake';
 import { BatchFileStore } from '../documents/file-store';
 import type { IncomingFile } from '../documents/multipart-upload';
 import { BatchQueue } from './batch-queue';
@@ -62,6 +62,7 @@ const ATTACH_REASON_LABELS: Readonly<Record<string, string>> = {
   'outside-territory': 'Demande hors du territoire du guichet',
   'category-limit-reached': 'Catégorie complète pour cette demande',
   'corrupt-file': 'Pages illisibles',
+  'active-content': 'Pages porteuses de contenu actif',
 };
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -105,6 +106,7 @@ export class BatchesService {
     private readonly demands: DemandProjectionRepository,
     private readonly mail: MailSender,
     private readonly clock: Clock,
+    private readonly safety: PdfSafety,
     @Inject(BATCH_SETTINGS) private readonly settings: BatchSettings,
   ) {}
 
@@ -144,6 +146,8 @@ export class BatchesService {
       channel: 'scanning',
       metadata: { batchId },
       pdfOnly: true,
+      // Looked for by the job, which reports a batch refused for it like any unreadable batch.
+      activeContent: false,
     });
     const now = this.clock.now();
     const scheduledFor = this.queue.startOf(now);
@@ -199,14 +203,39 @@ export class BatchesService {
 
   /** The job: split, attach, report, mail. */
   async process(batchId: string): Promise<ScannedBatch> {
-    const queued = await this.batches.find(batchId);
+    let queued = await this.batches.find(batchId);
     if (!queued) throw new Error(`batch ${batchId} not found`);
     if (queued.status === 'done') return queued;
     await this.batches.save({ ...queued, status: 'processing' });
 
-    const pdf = await this.files.readAll(batchId);
+    const received = await this.files.readAll(batchId);
     const placed: BatchPlacement[] = [];
     const rejected: BatchRejectionRecord[] = [];
+    const safety = await this.safety.check(received);
+    if (safety.outcome === 'refused') {
+      rejected.push({
+        reason: 'active-content',
+        label:
+          'Lot refusé : contenu actif (JavaScript, lancement, fichier joint, XFA, fichier polyglotte)',
+        pages: Array.from({ length: queued.file.pages }, (_, index) => index + 1),
+        detail: `${safety.reason}: ${safety.findings
+          .map((finding) => `${finding.kind} (${finding.where})`)
+          .join(', ')}`.slice(0, 2_000),
+        findings: safety.findings,
+      });
+      return this.finish(queued, placed, rejected);
+    }
+    const pdf = safety.pdf;
+    // The documents split from a neutralised batch say so: their pages came from it.
+    const neutralised: NeutralisedFile | undefined =
+      safety.outcome === 'neutralised'
+        ? {
+            findings: safety.findings,
+            originalSize: received.length,
+            originalSha256: createHash('sha256').update(received).digest('hex'),
+          }
+        : undefined;
+    if (neutralised) queued = { ...queued, neutralised };
     const split = await this.split(queued, pdf);
     if ('unreadable' in split) {
       rejected.push(split.unreadable);
@@ -233,7 +262,7 @@ export class BatchesService {
             const current = await pieces;
             const following = split.groups[index + 1];
             if (following) pieces = extract(following.pages);
-            const outcome = await this.attach(queued, group, current);
+            const outcome = await this.attach(queued, group, current, neutralised);
             if ('documentId' in outcome) placed.push(outcome);
             else rejected.push(outcome);
           }
@@ -352,6 +381,7 @@ export class BatchesService {
     batch: ScannedBatch,
     group: BatchGroup,
     pieces: Buffer,
+    neutralised: NeutralisedFile | undefined,
   ): Promise<BatchPlacement | BatchRejectionRecord> {
     const first = group.pages[0];
     const last = group.pages[group.pages.length - 1];
@@ -376,7 +406,7 @@ export class BatchesService {
         },
         documentId,
         // Its pages were rendered within the time limit to read the codes: no bomb in them.
-        { rendered: true },
+        { rendered: true, ...(neutralised ? { neutralised } : {}) },
       );
       return {
         numeroUnique: group.numeroUnique,

@@ -4,6 +4,7 @@ import type { AcceptedContentType, JournalEntry, JournalEventType, Relevance } f
 import { isDuplicateKeyError, MONGO_CONNECTION, ScopedLog } from '@sne/persistence';
 import { StaleVersionError } from '@sne/platform';
 import { type Connection, type Model, Schema } from 'mongoose';
+import type { NeutralisedFile } from './file-intake';
 
 export type DocumentState = 'active' | 'quarantined' | 'purged';
 export type UploadChannel = 'guichet' | 'portal';
@@ -27,6 +28,8 @@ export interface SupportingDocument {
     readonly size: number;
     readonly sha256: string;
     readonly pages?: number;
+    /** The PDF came with active content: what is stored is the file without it. */
+    readonly neutralised?: NeutralisedFile;
   };
   readonly channel: UploadChannel;
   readonly createdAt: string;

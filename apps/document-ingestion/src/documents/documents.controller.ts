@@ -153,7 +153,7 @@ export class DocumentsController {
   @Post('demands/:numeroUnique/documents')
   @ApiOperation({
     summary:
-      'Upload a document (multipart, streamed): PDF, JPEG or PNG read from its bytes; 413 too large, 415 other type, 422 corrupt PDF or category full, 409 the same file already attached',
+      'Upload a document (multipart, streamed): PDF, JPEG or PNG read from its bytes; 413 too large, 415 other type, 422 corrupt PDF, active content (PDF_ACTIVE_CONTENT=refuse) or category full, 409 the same file already attached',
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: uploadSchema as never })

@@ -55,7 +55,7 @@ import {
   type SupportingDocument,
   type UploadChannel,
 } from './document.repository';
-import { FileIntake } from './file-intake';
+import { FileIntake, type NeutralisedFile } from './file-intake';
 import { FileStore } from './file-store';
 import type { IncomingFile } from './multipart-upload';
 
@@ -131,8 +131,11 @@ export class DocumentsService {
     fields: Readonly<Record<string, string>>,
     file: IncomingFile,
     documentId: string = randomUUID(),
-    /** Pages already rendered within a time limit (a scanned batch's): no bomb check. */
-    options: { rendered?: boolean } = {},
+    /**
+     * `rendered`: pages already rendered within a time limit (a scanned batch's): no bomb check.
+     * `neutralised`: the pages come from a scanned batch neutralised of its active content.
+     */
+    options: { rendered?: boolean; neutralised?: NeutralisedFile } = {},
   ): Promise<SupportingDocument> {
     try {
       const document = await this.receive(
@@ -142,6 +145,7 @@ export class DocumentsService {
         file,
         documentId,
         options.rendered === true,
+        options.neutralised,
       );
       this.uploads.inc({ outcome: 'stored' });
       return document;
@@ -162,6 +166,7 @@ export class DocumentsService {
     file: IncomingFile,
     documentId: string,
     rendered: boolean,
+    fromNeutralised: NeutralisedFile | undefined,
   ): Promise<SupportingDocument> {
     refuseConsultants(principal);
     const input = this.uploadInput(
@@ -217,7 +222,11 @@ export class DocumentsService {
         sensitive: input.classification.sensitive,
         relevance: input.relevance,
         validUntil: input.validUntil,
-        file: { filename: input.filename, ...received },
+        file: {
+          filename: input.filename,
+          ...received,
+          ...(fromNeutralised && !received.neutralised ? { neutralised: fromNeutralised } : {}),
+        },
         channel: input.channel,
         createdAt: now.toISOString(),
         createdBy: by,

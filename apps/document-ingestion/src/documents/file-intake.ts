@@ -1,14 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import {
   type AcceptedContentType,
+  type ActiveContentFinding,
   checkPdfInflation,
   CONTENT_SNIFF_BYTES,
   detectContentType,
   type InflationLimits,
 } from '@sne/domain';
 import { InvalidInputError } from '@sne/platform';
+import { PdfSafety } from '@sne/printing';
 import { createHash } from 'node:crypto';
 import {
+  activeContentRefused,
   compressedBomb,
   corruptFile,
   fileTooLarge,
@@ -23,6 +26,14 @@ export interface ReceivedFile {
   readonly size: number;
   readonly sha256: string;
   readonly pages?: number;
+  /** The PDF carried active content and what is stored is the file without it. */
+  readonly neutralised?: NeutralisedFile;
+}
+
+export interface NeutralisedFile {
+  readonly findings: readonly ActiveContentFinding[];
+  readonly originalSize: number;
+  readonly originalSha256: string;
 }
 
 export interface IntakeOptions {
@@ -38,6 +49,11 @@ export interface IntakeOptions {
    * legitimately to gigabytes.
    */
   readonly inflationLimits?: InflationLimits;
+  /**
+   * Whether a PDF's active content is looked for here (the setting decides refuse or
+   * neutralise). A scanned batch is checked by its job, which reports the batch refused.
+   */
+  readonly activeContent?: boolean;
 }
 
 /**
@@ -47,7 +63,10 @@ export interface IntakeOptions {
  */
 @Injectable()
 export class FileIntake {
-  constructor(private readonly pdfs: PdfChecker) {}
+  constructor(
+    private readonly pdfs: PdfChecker,
+    private readonly safety: PdfSafety,
+  ) {}
 
   async receive(
     store: FileStore,
@@ -61,8 +80,10 @@ export class FileIntake {
     let contentType: AcceptedContentType | undefined;
     let upload: FileUpload | undefined;
     let pdf: PdfCheck | undefined;
-    // Kept for the inflation check: an upload is at most the channel's limit (18 MB).
+    // Kept for the inflation and active content checks: an upload is at most the channel's
+    // limit (18 MB).
     const pdfChunks: Buffer[] = [];
+    const checkActiveContent = options.activeContent !== false;
     const begin = (bytes: Buffer) => {
       contentType = detectContentType(bytes);
       if (!contentType || (options.pdfOnly && contentType !== 'application/pdf'))
@@ -72,7 +93,7 @@ export class FileIntake {
     };
     const put = async (bytes: Buffer) => {
       pdf?.write(bytes);
-      if (pdf && options.inflationLimits) pdfChunks.push(bytes);
+      if (pdf && (options.inflationLimits || checkActiveContent)) pdfChunks.push(bytes);
       await upload!.write(bytes);
     };
     try {
@@ -99,12 +120,13 @@ export class FileIntake {
         await put(head);
       }
       let pages: number | undefined;
+      let neutralised: { file: NeutralisedFile; pdf: Buffer } | undefined;
       if (pdf) {
         const verdict = await pdf.verdict();
         if (!verdict.ok) throw corruptFile(verdict.reason);
         pages = verdict.pages;
+        const bytes = Buffer.concat(pdfChunks);
         if (options.inflationLimits) {
-          const bytes = Buffer.concat(pdfChunks);
           const inflation = await checkPdfInflation(bytes, options.inflationLimits);
           if (!inflation.ok) throw compressedBomb(inflation.reason);
           if (inflation.suspicious) {
@@ -112,6 +134,34 @@ export class FileIntake {
             if (!rendering.ok) throw compressedBomb(rendering.reason);
           }
         }
+        if (checkActiveContent) {
+          const safety = await this.safety.check(bytes);
+          if (safety.outcome === 'refused')
+            throw activeContentRefused(safety.reason, safety.findings);
+          if (safety.outcome === 'neutralised')
+            neutralised = {
+              pdf: safety.pdf,
+              file: {
+                findings: safety.findings,
+                originalSize: size,
+                originalSha256: hash.copy().digest('hex'),
+              },
+            };
+        }
+      }
+      if (neutralised) {
+        // What was streamed is the file as sent: the store gets the neutralised one instead.
+        await upload!.abort();
+        upload = store.open(fileId, fileId, { ...options.metadata, contentType: contentType! });
+        await upload.write(neutralised.pdf);
+        await upload.finish();
+        return {
+          contentType: contentType!,
+          size: neutralised.pdf.length,
+          sha256: createHash('sha256').update(neutralised.pdf).digest('hex'),
+          ...(pages !== undefined ? { pages } : {}),
+          neutralised: neutralised.file,
+        };
       }
       await upload!.finish();
       return {

@@ -1,4 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
+import type { ActiveContentFinding } from '@sne/domain';
 import type { ErrorBody } from '@sne/platform';
 import { currentCorrelationId } from '@sne/platform';
 
@@ -70,4 +71,12 @@ export const bodyTooLarge = (limit: number, declared: number) =>
     'file-too-large',
     `the request declares ${declared} bytes: no file above ${limit} bytes is taken here`,
     { limitBytes: limit, declaredBytes: declared },
+  );
+
+export const activeContentRefused = (reason: string, findings: readonly ActiveContentFinding[]) =>
+  new FileRefusedError(
+    HttpStatus.UNPROCESSABLE_ENTITY,
+    'active-content',
+    `${reason}: JavaScript, launch actions, embedded files, XFA forms and files that are also something else are not taken`,
+    { findings },
   );

@@ -90,7 +90,7 @@ const EMPTY_ZIP = Buffer.from([
 ]);
 
 /** A hostile PDF of that kind; `text` makes its bytes unique (uploads refuse the same file twice). */
-export async function hostilePdf(kind: HostilePdfKind, text = kind): Promise<Buffer> {
+export async function hostilePdf(kind: HostilePdfKind, text: string = kind): Promise<Buffer> {
   switch (kind) {
     case 'javascript-open-action':
       return armed(text, (document) =>
@@ -166,4 +166,11 @@ export async function hostilePdf(kind: HostilePdfKind, text = kind): Promise<Buf
     case 'zip-polyglot':
       return Buffer.concat([await textPdf(text), EMPTY_ZIP]);
   }
+}
+
+/** Any PDF (a scanned batch, say) given a JavaScript OpenAction. */
+export async function withJavaScriptOpenAction(pdf: Buffer): Promise<Buffer> {
+  const document = await PDFDocument.load(pdf, { updateMetadata: false });
+  document.catalog.set(PDFName.of('OpenAction'), javascript(document, 'app.alert(3)'));
+  return Buffer.from(await document.save({ useObjectStreams: false }));
 }
