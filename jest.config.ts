@@ -26,7 +26,15 @@ const transform = {
   ],
 };
 
-const base = { rootDir: __dirname, testEnvironment: 'node', moduleNameMapper, transform };
+// ESM-only packages are compiled to CommonJS like our own files (jose 6 ships ESM alone).
+const ESM_PACKAGES = ['jose', 'oidc-provider', 'openid-client', 'oauth4webapi'];
+const base = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  moduleNameMapper,
+  transform: { ...transform, '^.+\\.js$': transform['^.+\\.ts$'] },
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],
+};
 
 /**
  * Three tiers: `unit` (pure logic, no I/O, runs in parallel), `integration` (one adapter or app

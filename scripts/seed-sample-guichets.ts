@@ -3,16 +3,13 @@
  * platform started by `bin/sne up` has someone to deliver to. Safe to run twice: existing guichets
  * and subscriptions are left as they are.
  */
-import { DEV_AUTH_TOKEN_SECRET, issueToken } from '@sne/auth';
+import { apiAudience, signAccessToken } from '@sne/auth';
+import { importJWK } from 'jose';
 import { DemandEventTypes, DocumentEventTypes } from '@sne/contracts';
 import type { Rule } from '@sne/matching';
 
 const API = process.env.DISPATCHING_URL ?? 'http://127.0.0.1:3002';
-const TOKEN = issueToken(
-  { kind: 'operator', id: 'seed', roles: ['national-admin'], territory: 'all' },
-  (process.env.AUTH_TOKEN_SECRETS ?? DEV_AUTH_TOKEN_SECRET).split(',')[0].trim(),
-  { now: new Date(), ttlSeconds: 600 },
-);
+import { LOCAL_ISSUER, localSigningKey } from './local-signing-key';
 const DEMAND_EVENTS = Object.values(DemandEventTypes);
 const ALL_EVENTS = [...DEMAND_EVENTS, ...Object.values(DocumentEventTypes)];
 
@@ -97,6 +94,23 @@ const SAMPLES: Sample[] = [
   },
 ];
 
+let token: Promise<string> | undefined;
+const seedToken = async () => {
+  const privateJwk = localSigningKey();
+  return signAccessToken(
+    { kind: 'operator', id: 'seed', roles: ['national-admin'], territory: 'all' },
+    {
+      issuer: LOCAL_ISSUER,
+      privateJwk,
+      key: await importJWK(privateJwk),
+      clientId: 'sne-dev-script',
+      audience: apiAudience('dispatching'),
+      now: new Date(),
+      ttlSeconds: 600,
+    },
+  );
+};
+
 async function call(
   method: string,
   path: string,
@@ -105,7 +119,11 @@ async function call(
 ): Promise<number> {
   const response = await fetch(`${API}${path}`, {
     method,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}`, ...headers },
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${await (token ??= seedToken())}`,
+      ...headers,
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   if (response.status >= 400 && response.status !== 404 && response.status !== 409) {

@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { issueToken, type OperatorRole, type Principal } from '@sne/auth';
+import type { OperatorRole } from '@sne/auth';
 import {
   type CloudEvent,
   createEvent,
@@ -21,7 +21,7 @@ import {
   operatorAuth,
   SmtpSinkClient,
   startApp,
-  TEST_AUTH_SECRET,
+  signTestToken,
   testStack,
   TestKafka,
   testToken,
@@ -276,10 +276,6 @@ describe('document-ingestion: supporting documents', () => {
       })();
     });
   let rawNumero: string;
-
-  const later = (principal: Principal) => ({
-    authorization: `Bearer ${issueToken(principal, TEST_AUTH_SECRET, { now: clock.now(), ttlSeconds: 3_600 })}`,
-  });
 
   const download = (numero: string, id: string, headers: Record<string, string>) =>
     fetch(`${api}${documentsPath(numero)}/${id}/content`, { headers });
@@ -1049,53 +1045,32 @@ describe('document-ingestion: supporting documents', () => {
       expect(purgeNow.body).toEqual({ purged: 0 });
       expect((await http('POST', '/operations/purge', METZ)).status).toBe(403);
 
+      // Tokens are checked on real time, the retention on the app's clock.
       clock.advance(31 * 86_400_000);
-      // The app checks tokens against its clock: a month later, the callers hold new ones.
-      const METZ_LATER = later({
-        kind: 'guichet',
-        id: '10691',
-        guichetType: 'landlord',
-        territory: ['057'],
-      });
-      const ADMIN = later({
-        kind: 'operator',
-        id: 'admin',
-        roles: ['national-admin'],
-        territory: 'all',
-      });
-      const purged = await http('POST', '/operations/purge', ADMIN);
+      const purged = await http('POST', '/operations/purge', operatorAuth());
       expect(purged.status).toBe(200);
       expect(purged.body.purged).toBeGreaterThanOrEqual(1);
-      const document = await http('GET', `${documentsPath(numero)}/${id}`, METZ_LATER);
+      const document = await http('GET', `${documentsPath(numero)}/${id}`, METZ);
       expect(document.body.document).toMatchObject({ state: 'purged', lastChangedBy: 'system' });
       const announced = await waitFor(() =>
         eventsOf(id).find((event) => event.type === DocumentEventTypes.Purged),
       );
       expect(announced.data).toMatchObject({ state: 'purged', documentId: id });
       expect(announced).not.toHaveProperty('guichet');
-      expect((await download(numero, id, METZ_LATER)).status).toBe(404);
-      expect(
-        (await http('POST', `${documentsPath(numero)}/${id}/restoration`, METZ_LATER)).status,
-      ).toBe(409);
+      expect((await download(numero, id, METZ)).status).toBe(404);
+      expect((await http('POST', `${documentsPath(numero)}/${id}/restoration`, METZ)).status).toBe(
+        409,
+      );
       const gridFs = await connection
         .db!.collection('documents.files')
         .countDocuments({ _id: id as never });
       expect(gridFs).toBe(0);
-      const journal = await http(
-        'GET',
-        `${documentsPath(numero)}/journal?eventType=purge`,
-        METZ_LATER,
-      );
+      const journal = await http('GET', `${documentsPath(numero)}/journal?eventType=purge`, METZ);
       expect(journal.body.entries).toHaveLength(1);
       // Purged, the bytes may come back as a new document.
       expect(
-        (
-          await upload(
-            numero,
-            { bytes: pdf, category: 'LOGACT', documentType: 'JUSTL' },
-            METZ_LATER,
-          )
-        ).status,
+        (await upload(numero, { bytes: pdf, category: 'LOGACT', documentType: 'JUSTL' }, METZ))
+          .status,
       ).toBe(201);
     });
   });
@@ -1103,7 +1078,7 @@ describe('document-ingestion: supporting documents', () => {
   describe('the applicant on the portal', () => {
     const email = `zoe.lefevre.${isolation.id}@example.fr`;
     const APPLICANT = {
-      authorization: `Bearer ${issueToken({ kind: 'applicant', id: 'account-zoe', email }, TEST_AUTH_SECRET, { now: new Date(), ttlSeconds: 3_600 })}`,
+      authorization: `Bearer ${signTestToken({ kind: 'applicant', id: 'account-zoe', email })}`,
     };
     const portalPath = (numero: string) =>
       `/portal/demands/${encodeURIComponent(numero)}/documents`;

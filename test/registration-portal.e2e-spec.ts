@@ -1,5 +1,4 @@
 import type { INestApplication } from '@nestjs/common';
-import { issueToken } from '@sne/auth';
 import { type CloudEvent, type DemandEventData, DemandEventTypes, Topics } from '@sne/contracts';
 import { aCoApplicant, aDemandInput, anApplicant } from '@sne/domain';
 import { ManualClock } from '@sne/platform';
@@ -10,7 +9,7 @@ import {
   isolate,
   operatorAuth,
   startApp,
-  TEST_AUTH_SECRET,
+  signTestToken,
   TestKafka,
   waitFor,
 } from '@sne/testing';
@@ -48,11 +47,7 @@ let accounts = 0;
 function anApplicantAccount() {
   const n = accounts++;
   const email = `demandeur.${n}.${Date.now()}@example.org`;
-  // Valid for two years: some tests move the app's clock a year ahead.
-  const token = issueToken({ kind: 'applicant', id: `account-${n}`, email }, TEST_AUTH_SECRET, {
-    now: new Date(),
-    ttlSeconds: 2 * 365 * 86_400,
-  });
+  const token = signTestToken({ kind: 'applicant', id: `account-${n}`, email });
   return { id: `account-${n}`, email, auth: { authorization: `Bearer ${token}` } };
 }
 

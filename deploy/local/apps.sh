@@ -6,6 +6,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/config.sh"
 source "$SNE_ROOT/deploy/local/lib.sh"
 
 APPS=(registration dispatching renewal-notices document-ingestion console)
+# The issuer of the local platform's tokens (scripts/local-signing-key.ts).
+LOCAL_AUTH_ISSUER=urn:sne:local-development
 
 app_port() {
   case "$1" in
@@ -31,11 +33,16 @@ start_app() {
   entry="$SNE_ROOT/dist/apps/$app/src/main.js"
   [ -f "$entry" ] || die "$app is not built: run npm run build"
   log "$app: starting"
+  local local_jwks signing_jwk=''
+  local_jwks=$(cd "$SNE_ROOT" && node dist/scripts/local-signing-key.js jwks)
+  # Only the console signs (its calls to the APIs); the other apps verify.
+  [ "$app" != console ] || signing_jwk=$(cd "$SNE_ROOT" && node dist/scripts/local-signing-key.js private)
   HTTP_HOST="$SNE_HOST" HTTP_PORT="$port" \
     REGISTRATION_URL="http://$SNE_HOST:$SNE_REGISTRATION_PORT" \
     DISPATCHING_URL="http://$SNE_HOST:$SNE_DISPATCHING_PORT" \
     RENEWAL_NOTICES_URL="http://$SNE_HOST:$SNE_RENEWAL_NOTICES_PORT" \
     DOCUMENT_INGESTION_URL="http://$SNE_HOST:$SNE_DOCUMENT_INGESTION_PORT" \
+    AUTH_ISSUER="$LOCAL_AUTH_ISSUER" AUTH_JWKS="$local_jwks" CONSOLE_SIGNING_JWK="$signing_jwk" \
     spawn "$app" node --enable-source-maps "$entry"
   wait_for "$app" 60 live "$port"
   log "$app: up on http://$SNE_HOST:$port"

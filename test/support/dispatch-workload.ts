@@ -172,7 +172,7 @@ export async function readFeed(api: string, code: string): Promise<GuichetDelive
   for (;;) {
     // Read as the guichet itself: its own feed is all its token opens.
     const response = await fetch(`${api}/guichets/${code}/feed?limit=500&cursor=${cursor}`, {
-      headers: guichetAuth(code),
+      headers: guichetAuth(code, DEPARTMENTS),
     });
     expect(response.status).toBe(200);
     const page = (await response.json()) as { deliveries: GuichetDelivery[]; nextCursor: string };

@@ -1,4 +1,4 @@
-import { AuthModule } from '@sne/auth';
+import { AuthModule, accessTokenSettingsFrom } from '@sne/auth';
 import {
   type DynamicModule,
   type MiddlewareConsumer,
@@ -36,7 +36,14 @@ export class AppModule implements NestModule {
       module: AppModule,
       imports: [
         PlatformModule.forRoot({ appName: APP_NAME, logLevel: config.LOG_LEVEL }),
-        AuthModule.forRoot({ secrets: config.AUTH_TOKEN_SECRETS }),
+        AuthModule.forRoot({
+          verification: accessTokenSettingsFrom(config, APP_NAME),
+          signing: {
+            issuer: config.AUTH_ISSUER,
+            privateJwk: config.CONSOLE_SIGNING_JWK,
+            clientId: 'sne-console',
+          },
+        }),
         KafkaModule.forRoot(kafkaSettingsFrom(config, APP_NAME)),
         QueuesModule.forRoot(redisSettingsFrom(config)),
       ],

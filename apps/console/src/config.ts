@@ -1,4 +1,5 @@
 import { authEnv } from '@sne/auth';
+import type { JWK } from 'jose';
 import { coreEnv, httpPort, kafkaEnv, loadConfig, redisEnv } from '@sne/platform';
 import type { CleanedEnv } from 'envalid';
 import { bool, makeValidator, num, url } from 'envalid';
@@ -13,6 +14,19 @@ const secretList = makeValidator<string[]>((input) => {
   return secrets;
 });
 
+/** A private signing key as a JWK, with the `kid` and `alg` its public half is published under. */
+const privateJwk = makeValidator<JWK>((input) => {
+  let key: JWK;
+  try {
+    key = JSON.parse(input) as JWK;
+  } catch {
+    throw new Error('expected a private JWK as JSON');
+  }
+  if (typeof key.d !== 'string' || !key.kid || !key.alg || key.alg.startsWith('HS'))
+    throw new Error('expected a private asymmetric JWK with kid and alg');
+  return key;
+});
+
 export const APP_NAME = 'console';
 
 export const consoleEnv = {
@@ -25,6 +39,9 @@ export const consoleEnv = {
   DISPATCHING_URL: url({ default: 'http://127.0.0.1:3002' }),
   RENEWAL_NOTICES_URL: url({ default: 'http://127.0.0.1:3003' }),
   DOCUMENT_INGESTION_URL: url({ default: 'http://127.0.0.1:3004' }),
+  CONSOLE_SIGNING_JWK: privateJwk({
+    desc: 'The private key signing the access tokens of its calls to the APIs (docs/security.md)',
+  }),
   CONSOLE_SESSION_SECRETS: secretList({
     devDefault: ['sne-local-console-session-secret-not-for-production'],
     desc: 'Comma-separated secrets signing the session cookie (32+ characters); the first signs',

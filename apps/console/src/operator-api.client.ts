@@ -72,14 +72,15 @@ export class OperatorApiClient {
     return parsed as T;
   }
 
-  private request(method: string, path: string, body?: unknown): Promise<Response> {
+  private async request(method: string, path: string, body?: unknown): Promise<Response> {
     if (!isPlainPath(path)) throw new Error(`not a plain API path: ${JSON.stringify(path)}`);
+    const token = await this.tokens.issue(CONSOLE_OPERATOR, this.app, 300);
     return fetch(new URL(path, this.baseUrl), {
       method,
       headers: {
         'content-type': 'application/json',
         // The console has no sign-in of its own yet (loopback only): it acts as one operator.
-        authorization: `Bearer ${this.tokens.issue(CONSOLE_OPERATOR, 300)}`,
+        authorization: `Bearer ${token}`,
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       signal: AbortSignal.timeout(10_000),

@@ -1,5 +1,5 @@
 import { AuditController, AuditLog } from '@sne/audit';
-import { AuthModule } from '@sne/auth';
+import { AuthModule, accessTokenSettingsFrom } from '@sne/auth';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { KafkaModule, kafkaSettingsFrom } from '@sne/kafka';
 import { mongoSettingsFrom, PersistenceModule } from '@sne/persistence';
@@ -42,7 +42,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         PlatformModule.forRoot({ appName: APP_NAME, logLevel: config.LOG_LEVEL }),
-        AuthModule.forRoot({ secrets: config.AUTH_TOKEN_SECRETS }),
+        AuthModule.forRoot({ verification: accessTokenSettingsFrom(config, APP_NAME) }),
         KafkaModule.forRoot(kafkaSettingsFrom(config, APP_NAME)),
         PersistenceModule.forRoot(mongoSettingsFrom(config, APP_NAME)),
         QueuesModule.forRoot(redisSettingsFrom(config)),

@@ -1,4 +1,4 @@
-import { AuthModule } from '@sne/auth';
+import { AuthModule, accessTokenSettingsFrom } from '@sne/auth';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DEFAULT_CLASSIFICATION_PLAN, planProblems } from '@sne/domain';
 import { KafkaModule, kafkaSettingsFrom } from '@sne/kafka';
@@ -57,7 +57,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         PlatformModule.forRoot({ appName: APP_NAME, logLevel: config.LOG_LEVEL }),
-        AuthModule.forRoot({ secrets: config.AUTH_TOKEN_SECRETS }),
+        AuthModule.forRoot({ verification: accessTokenSettingsFrom(config, APP_NAME) }),
         KafkaModule.forRoot(kafkaSettingsFrom(config, APP_NAME)),
         PersistenceModule.forRoot(mongoSettingsFrom(config, APP_NAME)),
         QueuesModule.forRoot(redisSettingsFrom(config)),

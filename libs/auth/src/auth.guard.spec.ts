@@ -1,13 +1,15 @@
 import { Controller, Get, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { Clock, ManualClock, PlatformModule, Public } from '@sne/platform';
+import { PlatformModule, Public } from '@sne/platform';
+import { createLocalJWKSet, exportJWK, generateKeyPair, type JWK } from 'jose';
+import { apiAudience } from './access-token';
 import { ApplicantRoute, CurrentApplicant, OwnGuichet, Roles } from './auth.decorators';
 import type { ApplicantPrincipal } from './principal';
 import { AuthModule } from './auth.module';
-import { issueToken } from './token';
+import type { Caller } from './principal';
+import { signAccessToken } from './token-issuer';
 
-const SECRET = 'a-secret-of-at-least-thirty-two-characters';
-const now = new Date('2026-11-22T10:00:00Z');
+const ISSUER = 'https://identity.example.test';
 
 @Controller()
 class ProbeController {
@@ -39,8 +41,18 @@ class ProbeController {
 describe('AuthGuard', () => {
   let app: INestApplication;
   let base: string;
-  const token = (principal: Parameters<typeof issueToken>[0]) =>
-    issueToken(principal, SECRET, { now, ttlSeconds: 600 });
+  let privateJwk: JWK;
+  let key: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
+  const token = (caller: Caller) =>
+    signAccessToken(caller, {
+      issuer: ISSUER,
+      privateJwk,
+      key,
+      clientId: 'probe',
+      audience: apiAudience('auth-test'),
+      now: new Date(),
+      ttlSeconds: 600,
+    });
   const get = async (path: string, bearer?: string) => {
     const response = await fetch(`${base}${path}`, {
       headers: bearer ? { authorization: `Bearer ${bearer}` } : {},
@@ -49,16 +61,25 @@ describe('AuthGuard', () => {
   };
 
   beforeAll(async () => {
+    const pair = await generateKeyPair('ES256');
+    key = pair.privateKey;
+    privateJwk = { kid: 'k1', alg: 'ES256' };
+    const publicJwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'ES256' };
     const moduleRef = await Test.createTestingModule({
       imports: [
         PlatformModule.forRoot({ appName: 'auth-test', logLevel: 'silent' }),
-        AuthModule.forRoot({ secrets: [SECRET] }),
+        AuthModule.forRoot({
+          verification: {
+            issuer: ISSUER,
+            audience: apiAudience('auth-test'),
+            keys: createLocalJWKSet({ keys: [publicJwk] }),
+            maxLifetimeSeconds: 900,
+            clockToleranceSeconds: 30,
+          },
+        }),
       ],
       controllers: [ProbeController],
-    })
-      .overrideProvider(Clock)
-      .useValue(new ManualClock(now))
-      .compile();
+    }).compile();
     app = moduleRef.createNestApplication({ logger: false });
     await app.listen(0, '127.0.0.1');
     base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
@@ -74,12 +95,19 @@ describe('AuthGuard', () => {
     const missing = await get('/any');
     expect(missing.status).toBe(401);
     expect(missing.body).toMatchObject({ error: { code: 'unauthenticated' } });
-    expect((await get('/any', 'sne1.e30.nope')).status).toBe(401);
+    const garbage = await get('/any', 'eyJhbGciOiJub25lIn0.e30.');
+    expect(garbage.status).toBe(401);
+    expect(garbage.body).toMatchObject({ error: { code: 'unauthenticated' } });
   });
 
   it('lets applicants on applicant routes only, and only them', async () => {
-    const applicant = token({ kind: 'applicant', id: 'acc-1', email: 'a@example.org' });
-    const guichet = token({ kind: 'guichet', id: '57463', guichetType: 'landlord', territory: [] });
+    const applicant = await token({ kind: 'applicant', id: 'acc-1', email: 'a@example.org' });
+    const guichet = await token({
+      kind: 'guichet',
+      id: '57463',
+      guichetType: 'landlord',
+      territory: ['057'],
+    });
     expect(await get('/portal/me', applicant)).toEqual({
       status: 200,
       body: { email: 'a@example.org' },
@@ -89,20 +117,25 @@ describe('AuthGuard', () => {
   });
 
   it("lets the route's roles and its own guichet through, and no one else", async () => {
-    const admin = token({ kind: 'operator', id: 'a', roles: ['national-admin'], territory: 'all' });
-    const consultant = token({
+    const admin = await token({
+      kind: 'operator',
+      id: 'a',
+      roles: ['national-admin'],
+      territory: 'all',
+    });
+    const consultant = await token({
       kind: 'operator',
       id: 'c',
       roles: ['consultant-simple'],
       territory: 'all',
     });
-    const own = token({
+    const own = await token({
       kind: 'guichet',
       id: '57463',
       guichetType: 'landlord',
       territory: ['057'],
     });
-    const other = token({
+    const other = await token({
       kind: 'guichet',
       id: '75056',
       guichetType: 'landlord',

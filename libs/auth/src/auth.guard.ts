@@ -1,6 +1,6 @@
-import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { Clock, ForbiddenError, PUBLIC_ROUTE, UnauthenticatedError } from '@sne/platform';
+import { ForbiddenError, PUBLIC_ROUTE, UnauthenticatedError } from '@sne/platform';
 import {
   APPLICANT_ROUTE_KEY,
   type AuthenticatedRequest,
@@ -9,9 +9,7 @@ import {
   ROLES_KEY,
 } from './auth.decorators';
 import { hasRole, isReadOnly, type OperatorRole } from './principal';
-import { verifyToken } from './token';
-
-export const AUTH_SECRETS = Symbol('AUTH_SECRETS');
+import { AccessTokenVerifier } from './access-token';
 
 const READ_METHODS = new Set(['GET', 'HEAD']);
 
@@ -24,11 +22,10 @@ const READ_METHODS = new Set(['GET', 'HEAD']);
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly clock: Clock,
-    @Inject(AUTH_SECRETS) private readonly secrets: readonly string[],
+    private readonly verifier: AccessTokenVerifier,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (context.getType() !== 'http') return true;
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
@@ -40,7 +37,8 @@ export class AuthGuard implements CanActivate {
     const header = request.headers.authorization;
     const token = typeof header === 'string' ? /^Bearer (\S+)$/i.exec(header)?.[1] : undefined;
     if (!token) throw new UnauthenticatedError('a bearer token is required');
-    const checked = verifyToken(token, this.secrets, this.clock.now());
+    // Real time, not the app's Clock: a token's validity is about the world's clocks.
+    const checked = await this.verifier.verify(token, new Date());
     if (!checked.ok) throw new UnauthenticatedError(`invalid token: ${checked.reason}`);
     const applicantRoute =
       this.reflector.getAllAndOverride<boolean>(APPLICANT_ROUTE_KEY, targets) === true;

@@ -1,5 +1,5 @@
 export * from './principal';
-export * from './token';
+export * from './access-token';
 export * from './auth-env';
 export * from './auth.decorators';
 export * from './auth.guard';

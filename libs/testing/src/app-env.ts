@@ -1,4 +1,4 @@
-import { TEST_AUTH_SECRET } from './auth';
+import { TEST_ISSUER, TEST_JWKS, TEST_SIGNING_JWK } from './auth';
 import type { Isolation } from './stack';
 import { testStack } from './stack';
 
@@ -24,7 +24,11 @@ export function appEnv(
     SMPP_URL: stack.smppUrl,
     SMPP_SYSTEM_ID: 'sne',
     SMPP_PASSWORD: 'sne',
-    AUTH_TOKEN_SECRETS: TEST_AUTH_SECRET,
+    AUTH_ISSUER: TEST_ISSUER,
+    AUTH_JWKS: TEST_JWKS,
+    // Test files build their tokens once, as constants: they must outlive the file's run.
+    AUTH_MAX_TOKEN_LIFETIME_SECONDS: '3600',
+    CONSOLE_SIGNING_JWK: TEST_SIGNING_JWK,
     // Tests run their webhook receivers on 127.0.0.1 over http (a development setting).
     WEBHOOK_ALLOW_LOOPBACK_HTTP: 'true',
     ...overrides,

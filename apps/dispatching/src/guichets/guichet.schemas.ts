@@ -1,4 +1,4 @@
-import { GUICHET_CODE_PATTERN } from '@sne/contracts';
+import { DEPARTMENT_CODE_PATTERN, GUICHET_CODE_PATTERN } from '@sne/contracts';
 import { INSEE_COMMUNE_PATTERN } from '@sne/domain';
 import { GUICHET_TYPES, SUBSCRIBABLE_EVENT_TYPES } from './guichet';
 
@@ -31,7 +31,7 @@ export const createGuichetSchema = {
               minItems: 1,
               maxItems: 101,
               uniqueItems: true,
-              items: { type: 'string', pattern: '^[0-9]{2}[0-9AB]$' },
+              items: { type: 'string', pattern: DEPARTMENT_CODE_PATTERN },
             },
             communes: {
               type: 'array',

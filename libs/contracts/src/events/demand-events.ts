@@ -1,4 +1,8 @@
-import { GUICHET_CODE_PATTERN, NUMERO_UNIQUE_PATTERN } from '../identifiers';
+import {
+  DEPARTMENT_CODE_PATTERN,
+  GUICHET_CODE_PATTERN,
+  NUMERO_UNIQUE_PATTERN,
+} from '../identifiers';
 import { Topics } from '../topics';
 
 /**
@@ -50,7 +54,7 @@ export const demandEventDataSchema = {
         numeroUnique: { type: 'string', pattern: NUMERO_UNIQUE_PATTERN },
         version: { type: 'integer', minimum: 1 },
         state: { enum: [...DEMAND_STATES] },
-        department: { type: 'string', pattern: '^[0-9]{2}[0-9AB]$' },
+        department: { type: 'string', pattern: DEPARTMENT_CODE_PATTERN },
         guichetCode: { type: 'string', pattern: GUICHET_CODE_PATTERN },
         depositDate: { type: 'string', format: 'date' },
       },

@@ -14,8 +14,9 @@ export function buildOpenApi(app: INestApplication, info: OpenApiInfo): OpenAPIO
     .addBearerAuth({
       type: 'http',
       scheme: 'bearer',
-      bearerFormat: 'sne1',
-      description: 'A platform token (`npm run token`): an operator with roles, or a guichet',
+      bearerFormat: 'JWT',
+      description:
+        'An access token of the identity provider (RFC 9068 JWT, audience urn:sne:api:<app>): an operator with roles and territory, or a guichet',
     })
     .build();
   return SwaggerModule.createDocument(app, config);
