@@ -1,18 +1,19 @@
 /**
  * The local platform's token signing key (`bin/sne up`): made once per run directory, kept in
- * `$SNE_RUN_DIR/auth/signing-key.json` (owner-only), never a key known in advance. The APIs are
- * given its public half (AUTH_JWKS); the console and the dev scripts sign with it. Production has
- * no such file: its identity provider signs (docs/security.md).
+ * `$SNE_RUN_DIR/auth/signing-key.json` (owner-only), never a key known in advance. The local
+ * identity provider signs with it and publishes its public half; the console and `npm run token`
+ * for operators sign with it too, until people sign in through the provider. Production has no
+ * such file: its provider's keys come from its secret store (docs/security.md).
  *
- *   node dist/scripts/local-signing-key.js jwks|private
+ *   node dist/scripts/local-signing-key.js jwks|private|private-jwks
  */
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { JWK } from 'jose';
 
-/** The issuer of the local platform's tokens, the APIs' AUTH_ISSUER there. */
-export const LOCAL_ISSUER = 'urn:sne:local-development';
+/** The local identity provider's issuer (deploy/local/apps.sh), the APIs' AUTH_ISSUER there. */
+export const LOCAL_ISSUER = `http://${process.env.SNE_HOST ?? '127.0.0.1'}:${process.env.SNE_IDENTITY_PROVIDER_PORT ?? '3005'}/oidc`;
 
 // bin/sne and npm run both start from the project's root, where .run is by default.
 const keyFile = () =>
@@ -39,8 +40,10 @@ if (require.main === module) {
   const what = process.argv[2];
   if (what === 'jwks') process.stdout.write(JSON.stringify(localJwks()));
   else if (what === 'private') process.stdout.write(JSON.stringify(localSigningKey()));
+  else if (what === 'private-jwks')
+    process.stdout.write(JSON.stringify({ keys: [localSigningKey()] }));
   else {
-    process.stderr.write('usage: local-signing-key jwks|private\n');
+    process.stderr.write('usage: local-signing-key jwks|private|private-jwks\n');
     process.exit(2);
   }
 }

@@ -9,6 +9,7 @@ import { DemandEventTypes, DocumentEventTypes } from '@sne/contracts';
 import type { Rule } from '@sne/matching';
 
 const API = process.env.DISPATCHING_URL ?? 'http://127.0.0.1:3002';
+import { ensureSecretClient } from './idp-clients';
 import { LOCAL_ISSUER, localSigningKey } from './local-signing-key';
 const DEMAND_EVENTS = Object.values(DemandEventTypes);
 const ALL_EVENTS = [...DEMAND_EVENTS, ...Object.values(DocumentEventTypes)];
@@ -153,8 +154,15 @@ async function main(): Promise<void> {
         comment: 'sample',
       });
     }
+    // Its software's credentials at the identity provider (`npm run token -- guichet <code>`).
+    await ensureSecretClient({
+      kind: 'guichet',
+      clientId: sample.code,
+      guichetType: sample.type,
+      territory: sample.departments,
+    });
     process.stdout.write(
-      `guichet ${sample.code} ${created === 201 ? 'created' : 'present'}${hasSubscription ? '' : ', subscribed'}\n`,
+      `guichet ${sample.code} ${created === 201 ? 'created' : 'present'}${hasSubscription ? '' : ', subscribed'}, client registered\n`,
     );
   }
 }

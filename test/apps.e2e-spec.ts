@@ -13,6 +13,8 @@ import * as registration from '../apps/registration/src/app.module';
 import { loadRegistrationConfig } from '../apps/registration/src/config';
 import * as renewalNotices from '../apps/renewal-notices/src/app.module';
 import { loadRenewalNoticesConfig } from '../apps/renewal-notices/src/config';
+import * as identityProvider from '../apps/identity-provider/src/app.module';
+import { loadIdentityProviderConfig } from '../apps/identity-provider/src/config';
 
 type Env = Record<string, string>;
 
@@ -53,6 +55,11 @@ const APPS: Array<{ name: string; module: (env: Env) => DynamicModule; dependenc
     name: 'console',
     module: (env) => consoleApp.AppModule.forRoot(loadConsoleConfig(env)),
     dependencies: ['kafka', 'redis'],
+  },
+  {
+    name: 'identity-provider',
+    module: (env) => identityProvider.AppModule.forRoot(loadIdentityProviderConfig(env)),
+    dependencies: ['redis'],
   },
 ];
 

@@ -5,9 +5,9 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/config.sh"
 source "$SNE_ROOT/deploy/local/lib.sh"
 
-APPS=(registration dispatching renewal-notices document-ingestion console)
-# The issuer of the local platform's tokens (scripts/local-signing-key.ts).
-LOCAL_AUTH_ISSUER=urn:sne:local-development
+# The identity provider first: the others fetch its keys to verify their callers' tokens.
+APPS=(identity-provider registration dispatching renewal-notices document-ingestion console)
+IDP_ISSUER="http://$SNE_HOST:$SNE_IDENTITY_PROVIDER_PORT/oidc"
 
 app_port() {
   case "$1" in
@@ -16,6 +16,7 @@ app_port() {
     renewal-notices) echo "$SNE_RENEWAL_NOTICES_PORT" ;;
     document-ingestion) echo "$SNE_DOCUMENT_INGESTION_PORT" ;;
     console) echo "$SNE_CONSOLE_PORT" ;;
+    identity-provider) echo "$SNE_IDENTITY_PROVIDER_PORT" ;;
     *) die "unknown app: $1 (${APPS[*]})" ;;
   esac
 }
@@ -33,16 +34,20 @@ start_app() {
   entry="$SNE_ROOT/dist/apps/$app/src/main.js"
   [ -f "$entry" ] || die "$app is not built: run npm run build"
   log "$app: starting"
-  local local_jwks signing_jwk=''
-  local_jwks=$(cd "$SNE_ROOT" && node dist/scripts/local-signing-key.js jwks)
-  # Only the console signs (its calls to the APIs); the other apps verify.
-  [ "$app" != console ] || signing_jwk=$(cd "$SNE_ROOT" && node dist/scripts/local-signing-key.js private)
+  # The provider signs with the run directory's key (scripts/local-signing-key.ts); so does the
+  # console, until it calls the APIs with the signed-in person's token. The others only verify.
+  local idp_keys='' signing_jwk=''
+  case "$app" in
+    identity-provider) idp_keys=$(cd "$SNE_ROOT" && node dist/scripts/local-signing-key.js private-jwks) ;;
+    console) signing_jwk=$(cd "$SNE_ROOT" && node dist/scripts/local-signing-key.js private) ;;
+  esac
   HTTP_HOST="$SNE_HOST" HTTP_PORT="$port" \
     REGISTRATION_URL="http://$SNE_HOST:$SNE_REGISTRATION_PORT" \
     DISPATCHING_URL="http://$SNE_HOST:$SNE_DISPATCHING_PORT" \
     RENEWAL_NOTICES_URL="http://$SNE_HOST:$SNE_RENEWAL_NOTICES_PORT" \
     DOCUMENT_INGESTION_URL="http://$SNE_HOST:$SNE_DOCUMENT_INGESTION_PORT" \
-    AUTH_ISSUER="$LOCAL_AUTH_ISSUER" AUTH_JWKS="$local_jwks" CONSOLE_SIGNING_JWK="$signing_jwk" \
+    AUTH_ISSUER="$IDP_ISSUER" AUTH_JWKS_URI="$IDP_ISSUER/jwks" CONSOLE_SIGNING_JWK="$signing_jwk" \
+    IDP_ISSUER="$IDP_ISSUER" IDP_SIGNING_JWKS="$idp_keys" \
     spawn "$app" node --enable-source-maps "$entry"
   wait_for "$app" 60 live "$port"
   log "$app: up on http://$SNE_HOST:$port"

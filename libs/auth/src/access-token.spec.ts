@@ -189,7 +189,7 @@ describe(accessTokenSettingsFrom.name, () => {
     NODE_ENV: 'production',
     AUTH_ISSUER: ISSUER,
     AUTH_JWKS_URI: '',
-    AUTH_JWKS: undefined,
+    AUTH_JWKS: { keys: [] },
     AUTH_MAX_TOKEN_LIFETIME_SECONDS: 900,
     AUTH_CLOCK_TOLERANCE_SECONDS: 30,
   };

@@ -3,8 +3,10 @@ import { createLocalJWKSet, createRemoteJWKSet, type JSONWebKeySet } from 'jose'
 import { type AccessTokenSettings, apiAudience } from './access-token';
 
 /** A JWKS of public keys: a private key among them is a configuration mistake, refused. */
-const publicKeySet = makeValidator<JSONWebKeySet | undefined>((input) => {
-  if (input.trim() === '') return undefined;
+const NO_KEYS: JSONWebKeySet = { keys: [] };
+
+const publicKeySet = makeValidator<JSONWebKeySet>((input) => {
+  if (input.trim() === '') return NO_KEYS;
   let parsed: unknown;
   try {
     parsed = JSON.parse(input);
@@ -40,7 +42,7 @@ export const authEnv = {
     desc: "The provider's JWKS endpoint (keys fetched, cached and refreshed on an unknown kid)",
   }),
   AUTH_JWKS: publicKeySet({
-    default: undefined,
+    default: NO_KEYS,
     desc: 'The public JWKS inline, as JSON (tests, and the local platform before its provider)',
   }),
   AUTH_MAX_TOKEN_LIFETIME_SECONDS: num({
@@ -57,7 +59,7 @@ export interface AuthEnv {
   readonly NODE_ENV: string;
   readonly AUTH_ISSUER: string;
   readonly AUTH_JWKS_URI: string;
-  readonly AUTH_JWKS: JSONWebKeySet | undefined;
+  readonly AUTH_JWKS: JSONWebKeySet;
   readonly AUTH_MAX_TOKEN_LIFETIME_SECONDS: number;
   readonly AUTH_CLOCK_TOLERANCE_SECONDS: number;
 }
@@ -67,8 +69,9 @@ export interface AuthEnv {
  * default); production refuses to start that way.
  */
 export function accessTokenSettingsFrom(env: AuthEnv, app: string): AccessTokenSettings {
-  if (env.AUTH_JWKS_URI && env.AUTH_JWKS) throw new Error('AUTH_JWKS_URI or AUTH_JWKS, not both');
-  if (!env.AUTH_JWKS_URI && !env.AUTH_JWKS && env.NODE_ENV === 'production')
+  const inline = env.AUTH_JWKS.keys.length > 0;
+  if (env.AUTH_JWKS_URI && inline) throw new Error('AUTH_JWKS_URI or AUTH_JWKS, not both');
+  if (!env.AUTH_JWKS_URI && !inline && env.NODE_ENV === 'production')
     throw new Error('AUTH_JWKS_URI is required in production');
   if (env.AUTH_CLOCK_TOLERANCE_SECONDS < 0 || env.AUTH_CLOCK_TOLERANCE_SECONDS > 120)
     throw new Error('AUTH_CLOCK_TOLERANCE_SECONDS: between 0 and 120');
@@ -80,7 +83,7 @@ export function accessTokenSettingsFrom(env: AuthEnv, app: string): AccessTokenS
         cooldownDuration: 30_000,
         cacheMaxAge: 600_000,
       })
-    : createLocalJWKSet(env.AUTH_JWKS ?? { keys: [] });
+    : createLocalJWKSet(env.AUTH_JWKS);
   return {
     issuer: env.AUTH_ISSUER,
     audience: apiAudience(app),

@@ -19,6 +19,11 @@ export async function bootstrapApp<C extends HttpConfig>(
   loadAppConfig: () => C,
   createModule: (config: C) => Type | DynamicModule,
   openApi?: OpenApiInfo,
+  setup: {
+    /** Off for an app whose requests are read by a mounted handler (the identity provider). */
+    readonly bodyParser?: boolean;
+    readonly beforeListen?: (app: INestApplication, config: C) => void;
+  } = {},
 ): Promise<INestApplication> {
   let config: C;
   try {
@@ -32,10 +37,14 @@ export async function bootstrapApp<C extends HttpConfig>(
     }
     throw error;
   }
-  const app = await NestFactory.create(createModule(config), { bufferLogs: true });
+  const app = await NestFactory.create(createModule(config), {
+    bufferLogs: true,
+    bodyParser: setup.bodyParser ?? true,
+  });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   if (openApi) serveOpenApi(app, openApi);
+  setup.beforeListen?.(app, config);
   await app.listen(config.HTTP_PORT, config.HTTP_HOST);
   app.get(Logger).log(`${appName} listening on http://${config.HTTP_HOST}:${config.HTTP_PORT}`);
   return app;

@@ -29,6 +29,8 @@ export function appEnv(
     // Test files build their tokens once, as constants: they must outlive the file's run.
     AUTH_MAX_TOKEN_LIFETIME_SECONDS: '3600',
     CONSOLE_SIGNING_JWK: TEST_SIGNING_JWK,
+    IDP_SIGNING_JWKS: `{"keys":[${TEST_SIGNING_JWK}]}`,
+    IDP_KEY_PREFIX: `${isolation.topicPrefix}idp:`,
     // Tests run their webhook receivers on 127.0.0.1 over http (a development setting).
     WEBHOOK_ALLOW_LOOPBACK_HTTP: 'true',
     ...overrides,
