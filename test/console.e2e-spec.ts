@@ -3,8 +3,9 @@ import { DemandEventTypes, encodeEvent, Topics } from '@sne/contracts';
 import {
   appEnv,
   factory,
+  freePort,
   isolate,
-  operatorAuth,
+  signTestToken,
   startApp,
   TestKafka,
   testStack,
@@ -15,30 +16,50 @@ import * as consoleApp from '../apps/console/src/app.module';
 import { loadConsoleConfig } from '../apps/console/src/config';
 import * as dispatching from '../apps/dispatching/src/app.module';
 import { loadDispatchingConfig } from '../apps/dispatching/src/config';
+import { Browser, signInAt } from './support/browser';
+import {
+  startIdentityProvider,
+  TEST_PASSWORD,
+  type TestIdentityProvider,
+} from './support/identity-provider';
 
-/** The console's dispatching pages, over a real dispatching app on the local stack. */
+/**
+ * The console's dispatching pages, over a real dispatching app on the local stack, signed in
+ * through a real identity provider: the console calls the API with the person's own tokens.
+ */
 describe('console: dispatching pages', () => {
   const isolation = isolate('console');
   const kafka = new TestKafka(isolation.topicPrefix);
+  let idp: TestIdentityProvider;
   let dispatchingApp: INestApplication;
   let consoleAppInstance: INestApplication;
   let api: string;
   let ui: string;
+  /** The API called directly, as the national admin's own software would. */
+  const operatorAuth = () => ({
+    authorization: `Bearer ${signTestToken(
+      { kind: 'operator', id: 'operator.test', roles: ['national-admin'], territory: 'all' },
+      { claims: { iss: idp.issuer } },
+    )}`,
+  });
 
-  // One browser: the session cookie it was given and the CSRF token of the last form it saw.
-  let cookie = '';
+  // One browser signed in as the national admin, and the CSRF token of the last form it saw.
+  let browser: Browser;
   let csrfToken = '';
-  const page = async (path: string, init?: RequestInit) => {
-    const response = await fetch(`${ui}${path}`, {
-      redirect: 'manual',
-      ...init,
-      headers: { ...(init?.headers as Record<string, string>), ...(cookie ? { cookie } : {}) },
-    });
-    const given = response.headers.get('set-cookie');
-    if (given) cookie = given.split(';')[0];
+  const pageOf = async (as: Browser, path: string, init?: RequestInit) => {
+    const response = await as.get(`${ui}${path}`, init);
     const text = await response.text();
     csrfToken = /name="_csrf" value="([^"]+)"/.exec(text)?.[1] ?? csrfToken;
     return { status: response.status, text, headers: response.headers };
+  };
+  const page = (path: string, init?: RequestInit) => pageOf(browser, path, init);
+  const signedIn = async (login: string) => {
+    const someone = new Browser();
+    const form = (await someone.follow(`${ui}/`)) as Response;
+    expect(form.status).toBe(200);
+    const home = (await signInAt(someone, form, login, TEST_PASSWORD)) as Response;
+    expect(home.status).toBe(200);
+    return someone;
   };
   const form = (fields: Record<string, string>): RequestInit => ({
     method: 'POST',
@@ -48,14 +69,41 @@ describe('console: dispatching pages', () => {
 
   beforeAll(async () => {
     await kafka.createPlatformTopics();
+    idp = await startIdentityProvider(isolation);
+    await idp.addPerson({ login: 'admin.national', roles: ['national-admin'], territory: 'all' });
+    await idp.addPerson({
+      login: 'manager.paris',
+      roles: ['territorial-manager'],
+      territory: ['075'],
+    });
     ({ app: dispatchingApp, url: api } = await startApp(
       dispatching.AppModule.forRoot(
-        loadDispatchingConfig(appEnv(isolation, { SUBSCRIPTION_REFRESH_MS: '300' })),
+        loadDispatchingConfig(
+          appEnv(isolation, { SUBSCRIPTION_REFRESH_MS: '300', AUTH_ISSUER: idp.issuer }),
+        ),
       ),
     ));
+    const consolePort = await freePort();
+    const publicUrl = `http://127.0.0.1:${consolePort}`;
+    const { secret } = await idp.clients.registerWebClient({
+      clientId: 'sne-console',
+      redirectUris: [`${publicUrl}/auth/callback`],
+      postLogoutRedirectUris: [`${publicUrl}/`],
+    });
     ({ app: consoleAppInstance, url: ui } = await startApp(
-      consoleApp.AppModule.forRoot(loadConsoleConfig(appEnv(isolation, { DISPATCHING_URL: api }))),
+      consoleApp.AppModule.forRoot(
+        loadConsoleConfig(
+          appEnv(isolation, {
+            DISPATCHING_URL: api,
+            CONSOLE_PUBLIC_URL: publicUrl,
+            CONSOLE_OIDC_ISSUER: idp.issuer,
+            CONSOLE_OIDC_CLIENT_SECRET: secret,
+          }),
+        ),
+      ),
+      { port: consolePort },
     ));
+    browser = await signedIn('admin.national');
 
     const created = await fetch(`${api}/guichets`, {
       method: 'POST',
@@ -98,7 +146,46 @@ describe('console: dispatching pages', () => {
   afterAll(async () => {
     await consoleAppInstance?.close();
     await dispatchingApp?.close();
+    await idp?.app.close();
     await kafka.cleanup();
+  });
+
+  it('sends a browser without a session to sign in, and answers 401 to anything else', async () => {
+    const anonymous = new Browser();
+    const toSignIn = await anonymous.get(`${ui}/guichets`);
+    expect(toSignIn.status).toBe(303);
+    expect(toSignIn.headers.get('location')).toBe('/auth/login?returnTo=%2Fguichets');
+    const api = await fetch(`${ui}/api/status`);
+    expect(api.status).toBe(401);
+    expect(await api.json()).toMatchObject({ error: { code: 'unauthenticated' } });
+    expect((await fetch(`${ui}/health/live`)).status).toBe(200);
+    const form = (await anonymous.follow(`${ui}/guichets`)) as Response;
+    const wrong = await signInAt(anonymous, form, 'admin.national', 'not the password');
+    expect((wrong as Response).status).toBe(401);
+  });
+
+  it("shows who is signed in, and calls the API as that person, in that person's territory", async () => {
+    const home = await page('/');
+    expect(home.text).toContain('admin.national — national-admin — national');
+    const paris = await signedIn('manager.paris');
+    const theirs = await pageOf(paris, '/guichets/C5701');
+    expect(theirs.status).toBe(403);
+    expect(theirs.text).toContain('dispatching:');
+  });
+
+  it('signs out at the console and at the provider', async () => {
+    const leaving = await signedIn('manager.paris');
+    await pageOf(leaving, '/');
+    const out = await leaving.follow(
+      `${ui}/auth/logout`,
+      form({}),
+      (next) => next.origin === new URL(ui).origin,
+    );
+    expect(out).toBeInstanceOf(URL);
+    expect((out as URL).origin).toBe(new URL(idp.issuer).origin);
+    expect((out as URL).pathname).toBe('/oidc/session/end');
+    const after = await leaving.get(`${ui}/guichets`);
+    expect(after.status).toBe(303);
   });
 
   it('lists the guichets with their channels and lag, names escaped', async () => {
@@ -203,7 +290,8 @@ describe('console: dispatching pages', () => {
   it('refuses a POST without the CSRF token of its session, and keeps the session in Redis', async () => {
     const detail = await page('/guichets/C5701');
     expect(detail.text).toMatch(/<form[^>]*method="post"[^>]*><input type="hidden" name="_csrf"/);
-    expect(cookie).toMatch(/^sne\.console\.sid=/);
+    const cookie = `sne.console.sid=${browser.cookie('sne.console.sid')}`;
+    expect(cookie).toMatch(/^sne\.console\.sid=s%3A/);
     const redis = new Redis(testStack().redisUrl);
     const sessionId = /^sne\.console\.sid=s%3A([^.]+)\./.exec(cookie)?.[1];
     expect(await redis.exists(`${isolation.topicPrefix}sne:console:session:${sessionId}`)).toBe(1);

@@ -38,6 +38,11 @@ import { imagesToPdf, scanLikePng } from '../libs/printing/src/testing/scan-simu
 import { compressedBombPdf, textPdf } from '../libs/printing/src/testing/test-pdfs';
 import { AppModule as ConsoleModule } from '../apps/console/src/app.module';
 import { loadConsoleConfig } from '../apps/console/src/config';
+import {
+  reserveIdentityProvider,
+  type ReservedIdentityProvider,
+  signedInConsole,
+} from './support/identity-provider';
 import { AppModule } from '../apps/document-ingestion/src/app.module';
 import { AuditLog } from '@sne/audit';
 import { BatchRepository } from '../apps/document-ingestion/src/batches/batch.repository';
@@ -314,12 +319,16 @@ describe('document-ingestion: supporting documents', () => {
     return demand.numeroUnique;
   };
 
+  let identityProvider: ReservedIdentityProvider;
+
   beforeAll(async () => {
     await kafka.createPlatformTopics();
+    identityProvider = await reserveIdentityProvider();
     ({ app, url: api } = await startApp(
       AppModule.forRoot(
         loadDocumentIngestionConfig(
           appEnv(isolation, {
+            AUTH_ISSUER: identityProvider.authIssuers,
             PORTAL_MAX_FILE_BYTES: String(PORTAL_LIMIT),
             SCAN_MAX_FILE_BYTES: String(SCAN_LIMIT),
             QUARANTINE_RETENTION_DAYS: '30',
@@ -1387,19 +1396,23 @@ describe('document-ingestion: supporting documents', () => {
       expect(queue.body.counts.completed).toBeGreaterThanOrEqual(1);
       expect((await http('GET', '/scanned-batches/queue', METZ)).status).toBe(403);
 
-      const consoleApp = await startApp(
-        ConsoleModule.forRoot(
-          loadConsoleConfig(appEnv(isolation, { DOCUMENT_INGESTION_URL: api })),
-        ),
+      const consoleApp = await signedInConsole(
+        isolation,
+        identityProvider,
+        (env) => ConsoleModule.forRoot(loadConsoleConfig(env)),
+        { DOCUMENT_INGESTION_URL: api },
+        { login: 'admin.national', roles: ['national-admin'], territory: 'all' },
       );
       try {
-        const page = await (await fetch(`${consoleApp.url}/documents?day=${day}`)).text();
+        const page = await (
+          await consoleApp.browser.get(`${consoleApp.url}/documents?day=${day}`)
+        ).text();
         expect(page).toContain(`Lots reçus le ${day}`);
         expect(page).toContain(`${numero} (p. 3)`);
         expect(page).toContain('traité');
         expect(page).toContain(`liste.${isolation.id}@example.fr`);
       } finally {
-        await consoleApp.app.close();
+        await consoleApp.close();
       }
     });
 

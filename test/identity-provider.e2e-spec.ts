@@ -1,10 +1,13 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { appEnv, freePort, isolate, startApp, TestKafka, testStack } from '@sne/testing';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { AppModule as DispatchingModule } from '../apps/dispatching/src/app.module';
 import { loadDispatchingConfig } from '../apps/dispatching/src/config';
+import { AccountStore } from '../apps/identity-provider/src/account-store';
+import { Browser } from './support/browser';
+import { parsePerson } from '../apps/identity-provider/src/accounts';
 import { AppModule, mountProvider } from '../apps/identity-provider/src/app.module';
 import { ClientStore } from '../apps/identity-provider/src/client-store';
 import { loadIdentityProviderConfig } from '../apps/identity-provider/src/config';
@@ -81,7 +84,7 @@ describe('identity provider: client credentials of machines', () => {
     };
     await register({
       kind: 'operator',
-      clientId: 'sne-console',
+      clientId: 'sne-seed',
       roles: ['national-admin'],
       territory: 'all',
     });
@@ -128,7 +131,7 @@ describe('identity provider: client credentials of machines', () => {
         ),
       ),
     ));
-    const admin = await tokenOf('sne-console');
+    const admin = await tokenOf('sne-seed');
     for (const [code, department] of [
       ['57463', '057'],
       ['75056', '075'],
@@ -152,6 +155,180 @@ describe('identity provider: client credentials of machines', () => {
   afterAll(async () => {
     await dispatching?.close();
     await idp?.close();
+  });
+
+  const onProvider = (next: URL) => next.origin === new URL(issuer).origin;
+
+  describe('people signing in through the web client (authorization code with PKCE)', () => {
+    const CALLBACK = 'http://127.0.0.1:9/console/callback';
+    let webSecret: string;
+    const basic = () => `Basic ${Buffer.from(`sne-console:${webSecret}`).toString('base64')}`;
+
+    beforeAll(async () => {
+      ({ secret: webSecret } = await clients.registerWebClient({
+        clientId: 'sne-console',
+        redirectUris: [CALLBACK],
+        postLogoutRedirectUris: ['http://127.0.0.1:9/console/'],
+      }));
+      const accounts = idp.get(AccountStore);
+      await accounts.add(
+        parsePerson({
+          login: 'manager.moselle',
+          name: 'Claire Manager',
+          roles: ['territorial-manager'],
+          territory: ['057', '054'],
+        }),
+        'correct horse battery staple',
+      );
+    });
+
+    /** The web client asks for every API it calls (RFC 8707), then a token per API. */
+    const authorize = (browser: Browser, challenge: string) => {
+      const query = new URLSearchParams({
+        client_id: 'sne-console',
+        response_type: 'code',
+        redirect_uri: CALLBACK,
+        scope: 'openid offline_access',
+        code_challenge: challenge,
+        code_challenge_method: 'S256',
+        state: 'state-1',
+        prompt: 'consent',
+      });
+      for (const api of ['dispatching', 'registration'])
+        query.append('resource', `urn:sne:api:${api}`);
+      return browser.follow(`${issuer}/auth?${query.toString()}`, {}, onProvider);
+    };
+
+    it("signs a person in and gives the web client tokens carrying the person's roles and territory", async () => {
+      const browser = new Browser();
+      const verifier = randomBytes(32).toString('base64url');
+      const challenge = createHash('sha256').update(verifier).digest('base64url');
+      const form = (await authorize(browser, challenge)) as Response;
+      expect(form.status).toBe(200);
+      expect(form.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      const action = /action="([^"]+)"/.exec(await form.text())?.[1] as string;
+
+      const wrong = await browser.get(new URL(action, issuer).href, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'login=manager.moselle&password=not-the-password',
+      });
+      expect(wrong.status).toBe(401);
+      expect(await wrong.text()).toContain('Identifiant ou mot de passe incorrect.');
+
+      const back = (await browser.follow(
+        new URL(action, issuer).href,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'login=manager.moselle&password=correct+horse+battery+staple',
+        },
+        onProvider,
+      )) as URL;
+      expect(back.origin + back.pathname).toBe(CALLBACK);
+      expect(back.searchParams.get('state')).toBe('state-1');
+      const code = back.searchParams.get('code') as string;
+
+      const exchanged = await fetch(`${issuer}/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic() },
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          code,
+          redirect_uri: CALLBACK,
+          code_verifier: verifier,
+          resource: 'urn:sne:api:dispatching',
+        }),
+      });
+      expect(exchanged.status).toBe(200);
+      const tokens = (await exchanged.json()) as { access_token: string; refresh_token: string };
+      expect(claimsOf(tokens.access_token)).toMatchObject({
+        sub: 'manager.moselle',
+        aud: 'urn:sne:api:dispatching',
+        sne_kind: 'operator',
+        sne_roles: ['territorial-manager'],
+        sne_territory: ['057', '054'],
+      });
+      // The manager sees Moselle's guichets, not Paris's.
+      expect((await call('/guichets/57463', tokens.access_token)).status).toBe(200);
+      expect((await call('/guichets/75056', tokens.access_token)).status).toBe(403);
+
+      const refreshed = await fetch(`${issuer}/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic() },
+        body: new URLSearchParams({
+          grant_type: 'refresh_token',
+          refresh_token: tokens.refresh_token,
+          resource: 'urn:sne:api:registration',
+        }),
+      });
+      expect(refreshed.status).toBe(200);
+      const forRegistration = ((await refreshed.json()) as { access_token: string }).access_token;
+      expect(claimsOf(forRegistration)).toMatchObject({
+        aud: 'urn:sne:api:registration',
+        sne_territory: ['057', '054'],
+      });
+    });
+
+    it('refuses a code without its PKCE verifier, and an authorization request without PKCE', async () => {
+      const browser = new Browser();
+      const verifier = randomBytes(32).toString('base64url');
+      const challenge = createHash('sha256').update(verifier).digest('base64url');
+      const form = (await authorize(browser, challenge)) as Response;
+      const action = /action="([^"]+)"/.exec(await form.text())?.[1] as string;
+      const back = (await browser.follow(
+        new URL(action, issuer).href,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'login=manager.moselle&password=correct+horse+battery+staple',
+        },
+        onProvider,
+      )) as URL;
+      const stolen = await fetch(`${issuer}/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic() },
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          code: back.searchParams.get('code') as string,
+          redirect_uri: CALLBACK,
+          code_verifier: randomBytes(32).toString('base64url'),
+          resource: 'urn:sne:api:dispatching',
+        }),
+      });
+      expect(stolen.status).toBe(400);
+      expect(await stolen.json()).toMatchObject({ error: 'invalid_grant' });
+
+      const withoutPkce = (await new Browser().follow(
+        `${issuer}/auth?${new URLSearchParams({
+          client_id: 'sne-console',
+          response_type: 'code',
+          redirect_uri: CALLBACK,
+          scope: 'openid',
+          resource: 'urn:sne:api:dispatching',
+        }).toString()}`,
+        {},
+        onProvider,
+      )) as URL;
+      expect(withoutPkce).toBeInstanceOf(URL);
+      expect(withoutPkce.searchParams.get('error')).toBe('invalid_request');
+    });
+
+    it('never redirects to an address the web client did not register', async () => {
+      const response = (await new Browser().follow(
+        `${issuer}/auth?${new URLSearchParams({
+          client_id: 'sne-console',
+          response_type: 'code',
+          redirect_uri: 'https://evil.example/callback',
+          scope: 'openid',
+          code_challenge: 'x'.repeat(43),
+          code_challenge_method: 'S256',
+        }).toString()}`,
+        {},
+        onProvider,
+      )) as Response;
+      expect(response.status).toBe(400);
+    });
   });
 
   it('issues RFC 9068 access tokens for one API, carrying what the client was registered as', async () => {

@@ -24,6 +24,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { AppModule as ConsoleModule } from '../apps/console/src/app.module';
 import { loadConsoleConfig } from '../apps/console/src/config';
+import {
+  reserveIdentityProvider,
+  type ReservedIdentityProvider,
+  signedInConsole,
+} from './support/identity-provider';
 import { AppModule as RegistrationModule } from '../apps/registration/src/app.module';
 import { loadRegistrationConfig } from '../apps/registration/src/config';
 import { AppModule as RenewalNoticesModule } from '../apps/renewal-notices/src/app.module';
@@ -113,6 +118,8 @@ function platform(label: string, start: string, renewalEnv: Record<string, strin
     registrationHttp: undefined as unknown as ReturnType<typeof jsonClient>,
     noticesHttp: undefined as unknown as ReturnType<typeof jsonClient>,
     noticesUrl: '',
+    /** Where the console's identity provider will be: renewal-notices trusts its tokens too. */
+    identityProvider: undefined as unknown as ReservedIdentityProvider,
   };
   const noticesEnv = appEnv(isolation, {
     MONGODB_DATABASE: `${isolation.database}-notices`,
@@ -135,6 +142,8 @@ function platform(label: string, start: string, renewalEnv: Record<string, strin
   };
 
   beforeAll(async () => {
+    state.identityProvider = await reserveIdentityProvider();
+    noticesEnv.AUTH_ISSUER = state.identityProvider.authIssuers;
     await kafka.createPlatformTopics();
     const registration = await startApp(
       RegistrationModule.forRoot(
@@ -370,23 +379,26 @@ describe('renewal notices: a cohort through a year', () => {
   });
 
   it('lists the queues and the letters in the console, the PDF passed through', async () => {
-    const consoleApp = await startApp(
-      ConsoleModule.forRoot(
-        loadConsoleConfig(appEnv(world.isolation, { RENEWAL_NOTICES_URL: world.state.noticesUrl })),
-      ),
+    const consoleApp = await signedInConsole(
+      world.isolation,
+      world.state.identityProvider,
+      (env) => ConsoleModule.forRoot(loadConsoleConfig(env)),
+      { RENEWAL_NOTICES_URL: world.state.noticesUrl },
+      { login: 'admin.national', roles: ['national-admin'], territory: 'all' },
     );
+    const get = (path: string) => consoleApp.browser.get(`${consoleApp.url}${path}`);
     try {
-      const page = await (await fetch(`${consoleApp.url}/renewal`)).text();
+      const page = await (await get('/renewal')).text();
       expect(page).toContain('renewal-email');
       expect(page).toContain('<a href="/renewal/letters/registered-letter/2025-12-10">PDF</a>');
-      const pdf = await fetch(`${consoleApp.url}/renewal/letters/registered-letter/2025-12-10`);
+      const pdf = await get('/renewal/letters/registered-letter/2025-12-10');
       expect(pdf.status).toBe(200);
       expect(pdf.headers.get('content-type')).toBe('application/pdf');
       expect((await pdfText(Buffer.from(await pdf.arrayBuffer()))).pages).toBe(5);
-      const missing = await fetch(`${consoleApp.url}/renewal/letters/other/2025-12-10`);
+      const missing = await get('/renewal/letters/other/2025-12-10');
       expect(missing.status).toBe(404);
     } finally {
-      await consoleApp.app.close();
+      await consoleApp.close();
     }
   });
 

@@ -34,22 +34,27 @@ start_app() {
   entry="$SNE_ROOT/dist/apps/$app/src/main.js"
   [ -f "$entry" ] || die "$app is not built: run npm run build"
   log "$app: starting"
-  # The provider signs with the run directory's key (scripts/local-signing-key.ts); so does the
-  # console, until it calls the APIs with the signed-in person's token. The others only verify.
-  local idp_keys='' signing_jwk=''
+  # The provider signs with the run directory's key (scripts/local-signing-key.ts) and knows the
+  # sample people; the console is its web client; the other apps verify its tokens.
+  local idp_keys='' console_secret=''
   case "$app" in
     identity-provider) idp_keys=$(cd "$SNE_ROOT" && node dist/scripts/local-signing-key.js private-jwks) ;;
-    console) signing_jwk=$(cd "$SNE_ROOT" && node dist/scripts/local-signing-key.js private) ;;
+    console) console_secret=$(cd "$SNE_ROOT" && node dist/scripts/idp-clients.js ensure-web-client "http://$SNE_HOST:$SNE_CONSOLE_PORT") ;;
   esac
   HTTP_HOST="$SNE_HOST" HTTP_PORT="$port" \
     REGISTRATION_URL="http://$SNE_HOST:$SNE_REGISTRATION_PORT" \
     DISPATCHING_URL="http://$SNE_HOST:$SNE_DISPATCHING_PORT" \
     RENEWAL_NOTICES_URL="http://$SNE_HOST:$SNE_RENEWAL_NOTICES_PORT" \
     DOCUMENT_INGESTION_URL="http://$SNE_HOST:$SNE_DOCUMENT_INGESTION_PORT" \
-    AUTH_ISSUER="$IDP_ISSUER" AUTH_JWKS_URI="$IDP_ISSUER/jwks" CONSOLE_SIGNING_JWK="$signing_jwk" \
+    AUTH_ISSUER="$IDP_ISSUER" AUTH_JWKS_URI="$IDP_ISSUER/jwks" \
+    CONSOLE_OIDC_ISSUER="$IDP_ISSUER" CONSOLE_OIDC_CLIENT_SECRET="$console_secret" \
+    CONSOLE_PUBLIC_URL="http://$SNE_HOST:$SNE_CONSOLE_PORT" \
     IDP_ISSUER="$IDP_ISSUER" IDP_SIGNING_JWKS="$idp_keys" \
     spawn "$app" node --enable-source-maps "$entry"
   wait_for "$app" 60 live "$port"
+  if [ "$app" = identity-provider ]; then
+    (cd "$SNE_ROOT" && node dist/scripts/idp-clients.js ensure-sample-people)
+  fi
   log "$app: up on http://$SNE_HOST:$port"
 }
 

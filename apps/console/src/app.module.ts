@@ -1,4 +1,3 @@
-import { AuthModule, accessTokenSettingsFrom } from '@sne/auth';
 import {
   type DynamicModule,
   type MiddlewareConsumer,
@@ -25,25 +24,23 @@ import {
   SESSION_SETTINGS,
   type SessionSettings,
 } from './session/console-session';
+import { RequireSignInMiddleware } from './sign-in/require-sign-in.middleware';
+import { SignInController } from './sign-in/sign-in.controller';
+import { SIGN_IN_SETTINGS, SignInService, type SignInSettings } from './sign-in/sign-in.service';
 
 /** The console app: operators' monitoring console. */
 @Module({})
 export class AppModule implements NestModule {
-  constructor(private readonly sessions: ConsoleSessions) {}
+  constructor(
+    private readonly sessions: ConsoleSessions,
+    private readonly signIn: SignInService,
+  ) {}
 
   static forRoot(config: ConsoleConfig): DynamicModule {
     return {
       module: AppModule,
       imports: [
         PlatformModule.forRoot({ appName: APP_NAME, logLevel: config.LOG_LEVEL }),
-        AuthModule.forRoot({
-          verification: accessTokenSettingsFrom(config, APP_NAME),
-          signing: {
-            issuer: config.AUTH_ISSUER,
-            privateJwk: config.CONSOLE_SIGNING_JWK,
-            clientId: 'sne-console',
-          },
-        }),
         KafkaModule.forRoot(kafkaSettingsFrom(config, APP_NAME)),
         QueuesModule.forRoot(redisSettingsFrom(config)),
       ],
@@ -52,6 +49,7 @@ export class AppModule implements NestModule {
         DispatchingController,
         RenewalNoticesController,
         ScannedBatchesController,
+        SignInController,
       ],
       providers: [
         { provide: CONSOLE_CONFIG, useValue: config },
@@ -66,6 +64,17 @@ export class AppModule implements NestModule {
           } satisfies SessionSettings,
         },
         ConsoleSessions,
+        {
+          provide: SIGN_IN_SETTINGS,
+          useValue: {
+            issuer: config.CONSOLE_OIDC_ISSUER,
+            clientId: config.CONSOLE_OIDC_CLIENT_ID,
+            clientSecret: config.CONSOLE_OIDC_CLIENT_SECRET,
+            publicUrl: config.CONSOLE_PUBLIC_URL,
+            apis: ['dispatching', 'renewal-notices', 'document-ingestion'],
+          } satisfies SignInSettings,
+        },
+        SignInService,
         { provide: APP_INTERCEPTOR, useClass: CsrfFormsInterceptor },
         PlatformStatusService,
         DispatchingClient,
@@ -77,19 +86,28 @@ export class AppModule implements NestModule {
 
   /**
    * Security headers on every page (a strict content policy, no framing, no sniffing), then the
-   * session, then the CSRF check of every POST.
+   * session, then the CSRF check of every POST, then a signed-in person on every route but
+   * sign-in, health and metrics.
    */
   configure(consumer: MiddlewareConsumer): void {
     consumer
       .apply(
         helmet({
           contentSecurityPolicy: {
-            directives: { 'script-src': ["'self'"], 'form-action': ["'self'"] },
+            // Logging out is a form whose answer redirects to the provider's logout.
+            directives: {
+              'script-src': ["'self'"],
+              'form-action': ["'self'", this.signIn.providerOrigin],
+            },
           },
         }),
         this.sessions.session,
         this.sessions.protection,
       )
-      .forRoutes('*path');
+      .forRoutes('{*path}');
+    consumer
+      .apply(RequireSignInMiddleware)
+      .exclude('auth/*path', 'health/*path', 'metrics')
+      .forRoutes('{*path}');
   }
 }

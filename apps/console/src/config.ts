@@ -1,8 +1,6 @@
-import { authEnv } from '@sne/auth';
-import type { JWK } from 'jose';
 import { coreEnv, httpPort, kafkaEnv, loadConfig, redisEnv } from '@sne/platform';
 import type { CleanedEnv } from 'envalid';
-import { bool, makeValidator, num, url } from 'envalid';
+import { bool, makeValidator, num, str, url } from 'envalid';
 
 const secretList = makeValidator<string[]>((input) => {
   const secrets = input
@@ -14,24 +12,10 @@ const secretList = makeValidator<string[]>((input) => {
   return secrets;
 });
 
-/** A private signing key as a JWK, with the `kid` and `alg` its public half is published under. */
-const privateJwk = makeValidator<JWK>((input) => {
-  let key: JWK;
-  try {
-    key = JSON.parse(input) as JWK;
-  } catch {
-    throw new Error('expected a private JWK as JSON');
-  }
-  if (typeof key.d !== 'string' || !key.kid || !key.alg || key.alg.startsWith('HS'))
-    throw new Error('expected a private asymmetric JWK with kid and alg');
-  return key;
-});
-
 export const APP_NAME = 'console';
 
 export const consoleEnv = {
   ...coreEnv,
-  ...authEnv,
   ...httpPort(3000),
   ...kafkaEnv,
   ...redisEnv,
@@ -39,9 +23,16 @@ export const consoleEnv = {
   DISPATCHING_URL: url({ default: 'http://127.0.0.1:3002' }),
   RENEWAL_NOTICES_URL: url({ default: 'http://127.0.0.1:3003' }),
   DOCUMENT_INGESTION_URL: url({ default: 'http://127.0.0.1:3004' }),
-  CONSOLE_SIGNING_JWK: privateJwk({
-    desc: 'The private key signing the access tokens of its calls to the APIs (docs/security.md)',
+  CONSOLE_PUBLIC_URL: url({
+    devDefault: 'http://127.0.0.1:3000',
+    desc: 'The address browsers reach the console at (the sign-in callback comes back there)',
   }),
+  CONSOLE_OIDC_ISSUER: url({
+    devDefault: 'http://127.0.0.1:3005/oidc',
+    desc: 'The OpenID provider people sign in at (the platform identity provider)',
+  }),
+  CONSOLE_OIDC_CLIENT_ID: str({ default: 'sne-console', desc: "The console's client id there" }),
+  CONSOLE_OIDC_CLIENT_SECRET: str({ desc: "The console's client secret at the provider" }),
   CONSOLE_SESSION_SECRETS: secretList({
     devDefault: ['sne-local-console-session-secret-not-for-production'],
     desc: 'Comma-separated secrets signing the session cookie (32+ characters); the first signs',

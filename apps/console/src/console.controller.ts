@@ -1,6 +1,6 @@
-import { Public } from '@sne/platform';
 import { Controller, Get, Header } from '@nestjs/common';
-import { html, layout, table } from './html';
+import { html } from '@sne/platform';
+import { layout, table } from './html';
 import { type AppStatus, PlatformStatusService } from './platform-status.service';
 
 function renderPage(statuses: readonly AppStatus[]): string {
@@ -27,8 +27,6 @@ function renderPage(statuses: readonly AppStatus[]): string {
   );
 }
 
-// Operators reach the console through the deployment's sign-in proxy (loopback only locally).
-@Public()
 @Controller()
 export class ConsoleController {
   constructor(private readonly status: PlatformStatusService) {}

@@ -1,32 +1,7 @@
-/** Server-rendered pages: every value goes through escapeHtml, nothing else builds markup. */
-export function escapeHtml(value: unknown): string {
-  let text: string;
-  if (value === undefined || value === null) text = '';
-  else if (typeof value === 'string') text = value;
-  else if (typeof value === 'number' || typeof value === 'boolean') text = String(value);
-  else text = JSON.stringify(value);
-  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
-}
+import { html, type Html } from '@sne/platform';
+import { currentRequest } from './sign-in/signed-in-session';
 
-/** Markup that is already safe (built from escaped parts). */
-export class Html {
-  constructor(readonly markup: string) {}
-  toString(): string {
-    return this.markup;
-  }
-}
-
-/** A template tag that escapes every interpolated value unless it is already Html. */
-export function html(strings: TemplateStringsArray, ...values: unknown[]): Html {
-  let markup = strings[0];
-  values.forEach((value, index) => {
-    const parts = Array.isArray(value) ? value : [value];
-    markup += parts.map((part) => (part instanceof Html ? part.markup : escapeHtml(part))).join('');
-    markup += strings[index + 1];
-  });
-  return new Html(markup);
-}
-
+/** The console's page pieces, built with the platform's escaping template (libs/platform). */
 export function table(headers: readonly string[], rows: ReadonlyArray<readonly unknown[]>): Html {
   return html`<table>
     <thead>
@@ -43,6 +18,19 @@ export function table(headers: readonly string[], rows: ReadonlyArray<readonly u
       )}
     </tbody>
   </table>`;
+}
+
+/** Who is signed in, with their profile, and the way out. */
+function signedInBar(): Html | string {
+  const signedIn = currentRequest.getStore()?.session.signedIn;
+  if (!signedIn) return '';
+  const territory = signedIn.territory === 'all' ? 'national' : signedIn.territory.join(' ');
+  return html`<span class="who"
+      >${signedIn.name ?? signedIn.sub} — ${signedIn.roles.join(', ')} — ${territory}</span
+    >
+    <form class="inline" method="post" action="/auth/logout">
+      <button type="submit">Se déconnecter</button>
+    </form>`;
 }
 
 export function layout(
@@ -100,6 +88,7 @@ export function layout(
         <nav>
           <a href="/">Services</a><a href="/guichets">Guichets</a><a href="/lag">Retards</a
           ><a href="/renewal">Renouvellements</a><a href="/documents">Lots numérisés</a>
+          ${signedInBar()}
         </nav>
         <h1>${title}</h1>
         ${body}

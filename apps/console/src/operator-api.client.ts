@@ -1,11 +1,6 @@
-import { type OperatorPrincipal, TokenIssuer } from '@sne/auth';
-
-const CONSOLE_OPERATOR: OperatorPrincipal = {
-  kind: 'operator',
-  id: 'console',
-  roles: ['national-admin'],
-  territory: 'all',
-};
+import { ForbiddenError, NotFoundError, UnauthenticatedError } from '@sne/platform';
+import type { SignInService } from './sign-in/sign-in.service';
+import { currentRequest } from './sign-in/signed-in-session';
 
 export class OperatorApiError extends Error {
   constructor(
@@ -38,12 +33,15 @@ function isPlainPath(path: string): boolean {
     });
 }
 
-/** One app's operator API as the console uses it (the console keeps no state). */
+/**
+ * One app's operator API as the console uses it (the console keeps no state), called with the
+ * signed-in person's own token: the API applies their roles and territory, not the console's.
+ */
 export class OperatorApiClient {
   constructor(
     private readonly app: string,
     private readonly baseUrl: string,
-    private readonly tokens: TokenIssuer,
+    private readonly signIn: SignInService,
   ) {}
 
   get<T>(path: string): Promise<T> {
@@ -68,18 +66,25 @@ export class OperatorApiClient {
     const response = await this.request(method, path, body);
     const text = await response.text();
     const parsed: unknown = text ? JSON.parse(text) : undefined;
+    // The API's refusal of the person is the console's answer to them, with the API's reason.
+    const reason = (parsed as { error?: { message?: string } } | undefined)?.error?.message;
+    if (response.status === 403) throw new ForbiddenError(`${this.app}: ${reason ?? 'forbidden'}`);
+    if (response.status === 404) throw new NotFoundError(`${this.app}: ${reason ?? 'not found'}`);
+    if (response.status === 401)
+      throw new UnauthenticatedError(`${this.app}: ${reason ?? 'sign in again'}`);
     if (!response.ok) throw new OperatorApiError(this.app, response.status, parsed);
     return parsed as T;
   }
 
   private async request(method: string, path: string, body?: unknown): Promise<Response> {
     if (!isPlainPath(path)) throw new Error(`not a plain API path: ${JSON.stringify(path)}`);
-    const token = await this.tokens.issue(CONSOLE_OPERATOR, this.app, 300);
+    const request = currentRequest.getStore();
+    if (!request) throw new UnauthenticatedError('no signed-in request to call the API for');
+    const token = await this.signIn.tokenFor(request, this.app);
     return fetch(new URL(path, this.baseUrl), {
       method,
       headers: {
         'content-type': 'application/json',
-        // The console has no sign-in of its own yet (loopback only): it acts as one operator.
         authorization: `Bearer ${token}`,
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),

@@ -2,24 +2,34 @@ import {
   type DynamicModule,
   type INestApplication,
   Inject,
+  type MiddlewareConsumer,
   Module,
+  type NestModule,
   type OnModuleDestroy,
+  RequestMethod,
 } from '@nestjs/common';
+import { urlencoded } from 'express';
 import { PlatformModule } from '@sne/platform';
 import { QueuesModule, redisSettingsFrom } from '@sne/queues';
 import { Redis } from 'ioredis';
 import type Provider from 'oidc-provider';
+import { AccountStore } from './account-store';
 import { ClientStore } from './client-store';
 import { APP_NAME, type IdentityProviderConfig } from './config';
+import { InteractionController } from './interaction.controller';
+import { OIDC_PROVIDER } from './oidc-provider.token';
 import { createProvider } from './provider';
 import { redisAdapterFactory } from './redis-adapter';
 
-export const OIDC_PROVIDER = Symbol('OIDC_PROVIDER');
+export { OIDC_PROVIDER };
 const REDIS = Symbol('IDP_REDIS');
 
-/** The identity provider app: oidc-provider under /oidc, health and metrics beside it. */
+/**
+ * The identity provider app: oidc-provider under /oidc, its sign-in page under /interaction,
+ * health and metrics beside them.
+ */
 @Module({})
-export class AppModule implements OnModuleDestroy {
+export class AppModule implements NestModule, OnModuleDestroy {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}
 
   static forRoot(config: IdentityProviderConfig): DynamicModule {
@@ -29,21 +39,30 @@ export class AppModule implements OnModuleDestroy {
         PlatformModule.forRoot({ appName: APP_NAME, logLevel: config.LOG_LEVEL }),
         QueuesModule.forRoot(redisSettingsFrom(config)),
       ],
+      controllers: [InteractionController],
       providers: [
         {
           provide: REDIS,
           useFactory: () => new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 }),
         },
         {
-          provide: OIDC_PROVIDER,
+          provide: AccountStore,
           inject: [REDIS],
-          useFactory: (redis: Redis) =>
+          useFactory: (redis: Redis) => new AccountStore(redis, config.IDP_KEY_PREFIX),
+        },
+        {
+          provide: OIDC_PROVIDER,
+          inject: [REDIS, AccountStore],
+          useFactory: (redis: Redis, accounts: AccountStore) =>
             createProvider({
               issuer: config.IDP_ISSUER,
               signingKeys: config.IDP_SIGNING_JWKS,
               machineTokenTtlSeconds: config.IDP_MACHINE_TOKEN_TTL_SECONDS,
+              personTokenTtlSeconds: config.IDP_PERSON_TOKEN_TTL_SECONDS,
               cookieKeys: config.IDP_COOKIE_KEYS,
+              secureCookies: config.IDP_SECURE_COOKIES,
               adapter: redisAdapterFactory(redis, config.IDP_KEY_PREFIX),
+              accounts,
             }),
         },
         {
@@ -52,8 +71,15 @@ export class AppModule implements OnModuleDestroy {
           useFactory: (redis: Redis) => new ClientStore(redis, config.IDP_KEY_PREFIX),
         },
       ],
-      exports: [ClientStore],
+      exports: [ClientStore, AccountStore],
     };
+  }
+
+  /** The app reads no body but the sign-in form's (the provider reads its own). */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer
+      .apply(urlencoded({ extended: false, limit: '4kb' }))
+      .forRoutes({ path: 'interaction/*path', method: RequestMethod.POST });
   }
 
   onModuleDestroy(): void {

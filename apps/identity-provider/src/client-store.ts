@@ -33,6 +33,30 @@ export class ClientStore {
     return secret ? { secret } : {};
   }
 
+  /**
+   * Registers or replaces the web client people sign in through (the console): authorization
+   * code with PKCE and refresh tokens, its own redirect URIs only. Its secret is returned.
+   */
+  async registerWebClient(web: {
+    clientId: string;
+    redirectUris: readonly string[];
+    postLogoutRedirectUris: readonly string[];
+  }): Promise<{ secret: string }> {
+    if (!/^sne-[a-z][a-z-]{1,40}$/.test(web.clientId)) throw new Error('clientId: sne-<app>');
+    const secret = randomBytes(32).toString('base64url');
+    await this.clients.upsert(web.clientId, {
+      client_id: web.clientId,
+      client_secret: secret,
+      token_endpoint_auth_method: 'client_secret_basic',
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      redirect_uris: [...web.redirectUris],
+      post_logout_redirect_uris: [...web.postLogoutRedirectUris],
+      id_token_signed_response_alg: 'ES256',
+    });
+    return { secret };
+  }
+
   async revoke(clientId: string): Promise<boolean> {
     const existing = await this.clients.find(clientId);
     await this.clients.destroy(clientId);
@@ -42,6 +66,14 @@ export class ClientStore {
   async find(clientId: string): Promise<MachineClient | undefined> {
     const metadata = await this.clients.find(clientId);
     return metadata ? (metadata.sne_client as MachineClient) : undefined;
+  }
+
+  /** The client's metadata as the provider holds it. */
+  async findRaw(
+    clientId: string,
+  ): Promise<{ client_secret?: string; redirect_uris?: string[] } | undefined> {
+    return (await this.clients.find(clientId)) as
+      { client_secret?: string; redirect_uris?: string[] } | undefined;
   }
 
   async list(): Promise<MachineClient[]> {

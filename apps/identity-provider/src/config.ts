@@ -1,6 +1,6 @@
 import { coreEnv, httpPort, loadConfig, redisEnv } from '@sne/platform';
 import type { CleanedEnv } from 'envalid';
-import { makeValidator, num, str, url } from 'envalid';
+import { bool, makeValidator, num, str, url } from 'envalid';
 import type { JWK } from 'jose';
 
 export const APP_NAME = 'identity-provider';
@@ -43,6 +43,15 @@ export const identityProviderEnv = {
   IDP_MACHINE_TOKEN_TTL_SECONDS: num({
     default: 60,
     desc: "Lifetime of a machine's access token: a revoked client is out within it",
+  }),
+  IDP_PERSON_TOKEN_TTL_SECONDS: num({
+    default: 300,
+    desc: "Lifetime of a person's access token; the web client refreshes it",
+  }),
+  IDP_SECURE_COOKIES: bool({
+    default: true,
+    devDefault: false,
+    desc: 'Cookies of the sign-in over HTTPS only; off only for the local platform on plain http',
   }),
   IDP_COOKIE_KEYS: secretList({
     devDefault: ['sne-local-identity-provider-cookie-key-not-for-production'],

@@ -1,6 +1,8 @@
 import { apiAudience } from '@sne/auth';
 import type { JWK } from 'jose';
 import Provider, { type Adapter, errors } from 'oidc-provider';
+import type { AccountStore } from './account-store';
+import { claimsOfPerson } from './accounts';
 import { claimsOfClient, type MachineClient, parseMachineClient } from './machine-clients';
 
 /** The APIs a token may be asked for, by RFC 8707 `resource`; each is its tokens' `aud`. */
@@ -11,31 +13,45 @@ export const PLATFORM_APIS = [
   'document-ingestion',
 ];
 
+/** The OpenID scopes a person's sign-in may grant the web client. */
+export const OIDC_SCOPES = ['openid', 'profile', 'offline_access'];
+
+/** Where the provider sends a person to sign in: the app's own page, beside the provider's mount. */
+export const interactionPath = (uid: string) => `/interaction/${uid}`;
+
 export interface ProviderSettings {
   readonly issuer: string;
   readonly signingKeys: readonly JWK[];
   readonly machineTokenTtlSeconds: number;
+  readonly personTokenTtlSeconds: number;
   readonly cookieKeys: readonly string[];
+  readonly secureCookies: boolean;
   readonly adapter: new (model: string) => Adapter;
+  readonly accounts: AccountStore;
 }
 
 /**
- * The OpenID provider (oidc-provider, the certified implementation): for now the client
- * credentials of machines, each token a JWT of RFC 9068 for one API, carrying what the client was
- * registered as. People's sign-in (authorization code with PKCE) comes with the console's.
+ * The OpenID provider (oidc-provider, the certified implementation). Machines: client
+ * credentials, a JWT of RFC 9068 for one API carrying what the client was registered as. People:
+ * authorization code with PKCE through the web client (the console), signed in on this app's own
+ * page, their tokens carrying their roles and territory; a refresh token gets a token per API.
  */
 export function createProvider(settings: ProviderSettings): Provider {
   const resources = new Set(PLATFORM_APIS.map(apiAudience));
   const provider = new Provider(settings.issuer, {
     adapter: settings.adapter,
     jwks: { keys: settings.signingKeys.map((key) => ({ ...key, use: 'sig' })) },
-    cookies: { keys: [...settings.cookieKeys] },
+    cookies: {
+      keys: [...settings.cookieKeys],
+      long: { signed: true, secure: settings.secureCookies, sameSite: 'lax' },
+      short: { signed: true, secure: settings.secureCookies, sameSite: 'lax' },
+    },
     clientAuthMethods: ['client_secret_basic', 'private_key_jwt'],
     enabledJWA: { clientAuthSigningAlgValues: ['ES256'] },
     extraClientMetadata: {
       properties: ['sne_client'],
       validator(_ctx, key, value) {
-        if (key !== 'sne_client') return;
+        if (key !== 'sne_client' || value === undefined) return;
         try {
           parseMachineClient(value);
         } catch (error) {
@@ -43,9 +59,24 @@ export function createProvider(settings: ProviderSettings): Provider {
         }
       },
     },
+    scopes: OIDC_SCOPES,
+    claims: { openid: ['sub'], profile: ['name'] },
+    async findAccount(_ctx, sub) {
+      const person = await settings.accounts.find(sub);
+      if (!person) return undefined;
+      return { accountId: person.login, claims: () => ({ sub: person.login, name: person.name }) };
+    },
+    interactions: { url: (_ctx, interaction) => interactionPath(interaction.uid) },
+    // PKCE for every client, confidential ones included (OAuth 2.1; a stolen code is worthless).
+    pkce: { required: () => true },
+    // Confidential web client: no rotation, so its parallel refreshes (one per API) never
+    // consume each other's token and revoke the grant as a replay.
+    rotateRefreshToken: false,
+    issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
+      rpInitiatedLogout: { enabled: true },
       resourceIndicators: {
         enabled: true,
         // A token names its API: without `resource` there is nothing to ask for.
@@ -53,24 +84,42 @@ export function createProvider(settings: ProviderSettings): Provider {
           throw new errors.InvalidTarget('resource is required: urn:sne:api:<app>');
         },
         useGrantedResource: () => true,
-        getResourceServerInfo: (_ctx, resource) => {
+        getResourceServerInfo: (ctx, resource) => {
           if (!resources.has(resource)) throw new errors.InvalidTarget(`unknown resource`);
+          const machine = ctx.oidc.params?.grant_type === 'client_credentials';
           return {
             scope: 'api',
             audience: resource,
-            accessTokenTTL: settings.machineTokenTtlSeconds,
+            accessTokenTTL: machine
+              ? settings.machineTokenTtlSeconds
+              : settings.personTokenTtlSeconds,
             accessTokenFormat: 'jwt',
             jwt: { sign: { alg: 'ES256' } },
           };
         },
       },
     },
-    ttl: { ClientCredentials: settings.machineTokenTtlSeconds },
-    extraTokenClaims: (ctx, token) => {
-      if (token.kind !== 'ClientCredentials') return undefined;
-      const client = ctx.oidc.client?.['sne_client'] as MachineClient | undefined;
-      if (!client) throw new errors.InvalidClient('not a client of the register');
-      return claimsOfClient(client);
+    ttl: {
+      ClientCredentials: settings.machineTokenTtlSeconds,
+      AccessToken: settings.personTokenTtlSeconds,
+      AuthorizationCode: 60,
+      Interaction: 600,
+      Session: 8 * 3_600,
+      Grant: 8 * 3_600,
+      IdToken: settings.personTokenTtlSeconds,
+      RefreshToken: 8 * 3_600,
+    },
+    async extraTokenClaims(ctx, token) {
+      if (token.kind === 'ClientCredentials') {
+        const client = ctx.oidc.client?.['sne_client'] as MachineClient | undefined;
+        if (!client) throw new errors.InvalidClient('not a machine client of the register');
+        return claimsOfClient(client);
+      }
+      const accountId = (token as { accountId?: string }).accountId;
+      const person = accountId ? await settings.accounts.find(accountId) : undefined;
+      // Removed since signing in: no token of the register's claims, so every API refuses it.
+      if (!person) throw new errors.InvalidGrant('the account is no longer known');
+      return claimsOfPerson(person);
     },
   });
   provider.proxy = false;

@@ -10,7 +10,7 @@ import {
 import { AccessTokenVerifier, apiAudience, type TokenCheck } from './access-token';
 import { accessTokenSettingsFrom } from './auth-env';
 import type { Caller } from './principal';
-import { signAccessToken } from './token-issuer';
+import { signAccessToken } from './access-token-signer';
 
 const ISSUER = 'https://identity.example.test';
 const now = new Date('2026-12-06T10:00:00Z');
@@ -29,7 +29,7 @@ describe(AccessTokenVerifier.name, () => {
     privateJwk = { ...(await exportJWK(pair.privateKey)), kid: 'k1', alg: 'ES256' };
     const publicJwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'ES256' };
     verifier = new AccessTokenVerifier({
-      issuer: ISSUER,
+      issuers: [ISSUER],
       audience: apiAudience('dispatching'),
       keys: createLocalJWKSet({ keys: [publicJwk] }),
       maxLifetimeSeconds: 900,

@@ -111,7 +111,8 @@ export function callerOf(claims: JWTPayload): TokenCheck {
 }
 
 export interface AccessTokenSettings {
-  readonly issuer: string;
+  /** The issuers trusted, each signing with a key of `keys` (one in production). */
+  readonly issuers: readonly string[];
   readonly audience: string;
   readonly keys: JWTVerifyGetKey;
   /** A token living longer than this is refused, whatever its own `exp` says. */
@@ -128,7 +129,7 @@ export class AccessTokenVerifier {
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, this.settings.keys, {
-        issuer: this.settings.issuer,
+        issuer: [...this.settings.issuers],
         audience: this.settings.audience,
         algorithms: ACCESS_TOKEN_ALGORITHMS,
         typ: ACCESS_TOKEN_TYPE,

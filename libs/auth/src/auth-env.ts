@@ -35,7 +35,7 @@ const httpsOrLoopbackUrl = makeValidator<string>((input) => {
 export const authEnv = {
   AUTH_ISSUER: str({
     devDefault: 'urn:sne:local-development',
-    desc: "The identity provider's issuer identifier (`iss` of every access token)",
+    desc: "The identity provider's issuer identifier (`iss` of every access token); a comma-separated list while moving from one provider to another, all signing with keys of the one JWKS",
   }),
   AUTH_JWKS_URI: httpsOrLoopbackUrl({
     default: '',
@@ -64,6 +64,16 @@ export interface AuthEnv {
   readonly AUTH_CLOCK_TOLERANCE_SECONDS: number;
 }
 
+function issuersOf(text: string): string[] {
+  const issuers = text
+    .split(',')
+    .map((issuer) => issuer.trim())
+    .filter(Boolean);
+  if (issuers.length === 0 || issuers.length > 4)
+    throw new Error('AUTH_ISSUER: one to four issuers');
+  return issuers;
+}
+
 /**
  * The verification settings of one app's API. With no key configured nothing verifies (deny by
  * default); production refuses to start that way.
@@ -85,7 +95,7 @@ export function accessTokenSettingsFrom(env: AuthEnv, app: string): AccessTokenS
       })
     : createLocalJWKSet(env.AUTH_JWKS);
   return {
-    issuer: env.AUTH_ISSUER,
+    issuers: issuersOf(env.AUTH_ISSUER),
     audience: apiAudience(app),
     keys,
     maxLifetimeSeconds: env.AUTH_MAX_TOKEN_LIFETIME_SECONDS,

@@ -7,7 +7,7 @@ import { ApplicantRoute, CurrentApplicant, OwnGuichet, Roles } from './auth.deco
 import type { ApplicantPrincipal } from './principal';
 import { AuthModule } from './auth.module';
 import type { Caller } from './principal';
-import { signAccessToken } from './token-issuer';
+import { signAccessToken } from './access-token-signer';
 
 const ISSUER = 'https://identity.example.test';
 
@@ -70,7 +70,7 @@ describe('AuthGuard', () => {
         PlatformModule.forRoot({ appName: 'auth-test', logLevel: 'silent' }),
         AuthModule.forRoot({
           verification: {
-            issuer: ISSUER,
+            issuers: [ISSUER],
             audience: apiAudience('auth-test'),
             keys: createLocalJWKSet({ keys: [publicJwk] }),
             maxLifetimeSeconds: 900,

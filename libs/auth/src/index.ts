@@ -4,5 +4,5 @@ export * from './auth-env';
 export * from './auth.decorators';
 export * from './auth.guard';
 export * from './auth.module';
-export * from './token-issuer';
+export * from './access-token-signer';
 export * from './data-profile';

@@ -6,6 +6,7 @@ export * from './metrics/metrics.service';
 export * from './health/readiness.registry';
 export * from './platform.module';
 export * from './bootstrap';
+export * from './http/html';
 export * from './http/errors';
 export * from './http/all-exceptions.filter';
 export * from './http/json-body.pipe';

@@ -28,7 +28,8 @@ export function appEnv(
     AUTH_JWKS: TEST_JWKS,
     // Test files build their tokens once, as constants: they must outlive the file's run.
     AUTH_MAX_TOKEN_LIFETIME_SECONDS: '3600',
-    CONSOLE_SIGNING_JWK: TEST_SIGNING_JWK,
+    // The console's client at the test's identity provider (test/support/identity-provider.ts).
+    CONSOLE_OIDC_CLIENT_SECRET: 'sne-test-console-client-secret',
     IDP_SIGNING_JWKS: `{"keys":[${TEST_SIGNING_JWK}]}`,
     IDP_KEY_PREFIX: `${isolation.topicPrefix}idp:`,
     // Tests run their webhook receivers on 127.0.0.1 over http (a development setting).

@@ -21,7 +21,7 @@ export const TEST_ISSUER = 'https://identity.test.sne.invalid';
 export const TEST_JWKS = JSON.stringify({
   keys: [{ ...publicKey.export({ format: 'jwk' }), kid: KID, alg: 'ES256', use: 'sig' }],
 });
-/** The console signs its calls with the same key (appEnv gives it CONSOLE_SIGNING_JWK). */
+/** The identity providers of tests sign with the same key (appEnv gives it IDP_SIGNING_JWKS). */
 export const TEST_SIGNING_JWK = JSON.stringify({
   ...privateKey.export({ format: 'jwk' }),
   kid: KID,

@@ -5,11 +5,12 @@ import { Clock } from '@sne/platform';
 
 /**
  * Starts an app module in this process on a free loopback port; `url` has no trailing slash.
- * With `clock`, the app reads the time from it (tests that move through months).
+ * With `clock`, the app reads the time from it (tests that move through months); with `port`, it
+ * listens there (an address another app must know before it starts).
  */
 export async function startApp(
   module: DynamicModule,
-  options: { clock?: Clock } = {},
+  options: { clock?: Clock; port?: number } = {},
 ): Promise<{ app: INestApplication; url: string }> {
   let app: INestApplication;
   if (options.clock) {
@@ -21,6 +22,6 @@ export async function startApp(
   } else {
     app = await NestFactory.create(module, { logger: false });
   }
-  await app.listen(0, '127.0.0.1');
+  await app.listen(options.port ?? 0, '127.0.0.1');
   return { app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1') };
 }

@@ -1,6 +1,7 @@
-import { GuichetCodePipe, PatternPipe, Public } from '@sne/platform';
+import { GuichetCodePipe, PatternPipe } from '@sne/platform';
 import { Body, Controller, Get, Header, Param, Post, Redirect } from '@nestjs/common';
-import { html, layout, table } from '../html';
+import { html } from '@sne/platform';
+import { layout, table } from '../html';
 import { OperatorApiError } from '../operator-api.client';
 import { DispatchingClient } from './dispatching.client';
 
@@ -76,8 +77,6 @@ const orDash = (value: number | undefined) => (value === undefined ? '—' : val
  * The operators' pages over the dispatching app: guichets and their lag, a guichet's subscription,
  * webhook state and dead letters (with retry), pause/resume, and a dry run of a draft rule.
  */
-// Operators reach the console through the deployment's sign-in proxy (loopback only locally).
-@Public()
 @Controller()
 export class DispatchingController {
   constructor(private readonly dispatching: DispatchingClient) {}

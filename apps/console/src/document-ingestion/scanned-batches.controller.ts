@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Query } from '@nestjs/common';
 import { PARIS_TIME_ZONE } from '@sne/domain';
-import { Public } from '@sne/platform';
-import { html, layout, table } from '../html';
+import { html } from '@sne/platform';
+import { layout, table } from '../html';
 import { DocumentIngestionClient } from './document-ingestion.client';
 
 interface BatchView {
@@ -37,7 +37,6 @@ const pages = (numbers: readonly number[]) =>
   numbers.length === 1 ? `p. ${numbers[0]}` : `p. ${numbers[0]}-${numbers[numbers.length - 1]}`;
 
 /** Document ingestion: the split jobs and the scanned batches received on a day. */
-@Public()
 @Controller('documents')
 export class ScannedBatchesController {
   constructor(private readonly documents: DocumentIngestionClient) {}

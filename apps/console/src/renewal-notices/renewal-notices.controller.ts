@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Param, Res } from '@nestjs/common';
-import { Public } from '@sne/platform';
 import type { Response } from 'express';
-import { html, layout, table } from '../html';
+import { html } from '@sne/platform';
+import { layout, table } from '../html';
 import { RenewalNoticesClient } from './renewal-notices.client';
 
 interface LetterBatchView {
@@ -23,7 +23,6 @@ const LETTER_KIND = /^(plain|registered)-letter$/;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Renewal notices: the notice queues and the day's letters for the mail house. */
-@Public()
 @Controller('renewal')
 export class RenewalNoticesController {
   constructor(private readonly renewal: RenewalNoticesClient) {}

@@ -1,0 +1,68 @@
+import { Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiQuery } from '@nestjs/swagger';
+import { html } from '@sne/platform';
+import type { Request, Response } from 'express';
+import { layout } from '../html';
+import { SignInService } from './sign-in.service';
+
+/** Signing in and out through the identity provider; the only pages open without a session. */
+@Controller('auth')
+export class SignInController {
+  constructor(private readonly signIn: SignInService) {}
+
+  @Get('login')
+  async login(
+    @Query('returnTo') returnTo: string | undefined,
+    @Req() request: Request,
+    @Res() response: Response,
+  ) {
+    const { url, pending } = await this.signIn.start(typeof returnTo === 'string' ? returnTo : '/');
+    request.session.pendingSignIn = pending;
+    request.session.save(() => response.redirect(303, url));
+  }
+
+  @Get('callback')
+  @ApiQuery({ name: 'code', required: false })
+  @ApiQuery({ name: 'state', required: false })
+  @ApiQuery({ name: 'iss', required: false })
+  @ApiQuery({ name: 'error', required: false })
+  @ApiQuery({ name: 'error_description', required: false })
+  async callback(@Req() request: Request, @Res() response: Response) {
+    const pending = request.session.pendingSignIn;
+    if (!pending) return response.redirect(303, '/auth/login');
+    let signedIn;
+    try {
+      const current = new URL(request.originalUrl, this.signIn.callbackUrl);
+      signedIn = await this.signIn.complete(current, pending);
+    } catch (error) {
+      delete request.session.pendingSignIn;
+      return response
+        .status(401)
+        .type('html')
+        .send(
+          layout(
+            'Connexion refusée',
+            html`<h2>Connexion refusée</h2>
+              <p>${(error as Error).message}</p>
+              <p><a href="/auth/login">Se connecter</a></p>`,
+          ),
+        );
+    }
+    // A new session id at sign-in: a session fixed beforehand by someone else is worth nothing.
+    request.session.regenerate((failed) => {
+      if (failed) {
+        response.status(500).end();
+        return;
+      }
+      request.session.signedIn = signedIn;
+      request.session.save(() => response.redirect(303, pending.returnTo));
+    });
+  }
+
+  /** A form of the console's (CSRF token checked before it gets here). */
+  @Post('logout')
+  async logout(@Req() request: Request, @Res() response: Response) {
+    const url = await this.signIn.logoutUrl(request.session.signedIn);
+    request.session.destroy(() => response.redirect(303, url));
+  }
+}
