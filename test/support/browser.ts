@@ -38,7 +38,6 @@ export class Browser {
     let response = await this.get(url, init);
     for (let hops = 0; hops < 12 && [302, 303].includes(response.status); hops++) {
       const next = new URL(response.headers.get('location') as string, url);
-      process.stderr.write(`${response.status} ${url} -> ${next.href}\n`);
       if (!stay(next)) return next;
       url = next.href;
       response = await this.get(url);
