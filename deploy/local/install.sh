@@ -120,6 +120,19 @@ install_poppler() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends poppler-utils >/dev/null
 }
 
+# Debian's Chromium, driven by Playwright (playwright-core, no browser download) in the console's
+# browser tests (test/console-browser.e2e-spec.ts).
+install_chromium() {
+  if command -v chromium >/dev/null; then
+    return 0
+  fi
+  log "installing chromium from Debian's packages"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
+}
+
 # schemathesis fuzzes the HTTP APIs from their OpenAPI files (test/api-fuzz.e2e-spec.ts), in a
 # virtualenv of its own named after the version tools/fuzz/requirements.txt pins.
 schemathesis_dir() {
@@ -142,7 +155,7 @@ install_schemathesis() {
 main() {
   mkdir -p "$SNE_CACHE_DIR"
   local parts=("$@")
-  [ ${#parts[@]} -gt 0 ] || parts=(npm kafka ferretdb versitygw redis poppler schemathesis)
+  [ ${#parts[@]} -gt 0 ] || parts=(npm kafka ferretdb versitygw redis poppler chromium schemathesis)
   for part in "${parts[@]}"; do
     case "$part" in
       npm) install_npm ;;
@@ -151,8 +164,9 @@ main() {
       versitygw) install_versitygw ;;
       redis) install_redis ;;
       poppler) install_poppler ;;
+      chromium) install_chromium ;;
       schemathesis) install_schemathesis ;;
-      *) die "unknown part: $part (npm, kafka, ferretdb, versitygw, redis, poppler, schemathesis)" ;;
+      *) die "unknown part: $part (npm, kafka, ferretdb, versitygw, redis, poppler, chromium, schemathesis)" ;;
     esac
   done
 }

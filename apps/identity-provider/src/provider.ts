@@ -1,4 +1,5 @@
 import { apiAudience } from '@sne/auth';
+import { html } from '@sne/platform';
 import type { JWK } from 'jose';
 import Provider, { type Adapter, errors } from 'oidc-provider';
 import type { AccountStore } from './account-store';
@@ -76,7 +77,18 @@ export function createProvider(settings: ProviderSettings): Provider {
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
-      rpInitiatedLogout: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        // `form` is the provider's own hidden form (its CSRF token inside); nothing from elsewhere.
+        logoutSource(ctx, form) {
+          ctx.type = 'html';
+          ctx.body = `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Déconnexion</title></head><body><main><h1>Se déconnecter du Système national d'enregistrement ?</h1>${form}<button type="submit" form="op.logoutForm" value="yes" name="logout">Oui, me déconnecter</button> <button type="submit" form="op.logoutForm">Non</button></main></body></html>`;
+        },
+        postLogoutSuccessSource(ctx) {
+          ctx.type = 'html';
+          ctx.body = `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Déconnecté</title></head><body><main><h1>Vous êtes déconnecté.</h1></main></body></html>`;
+        },
+      },
       resourceIndicators: {
         enabled: true,
         // A token names its API: without `resource` there is nothing to ask for.
@@ -98,6 +110,11 @@ export function createProvider(settings: ProviderSettings): Provider {
           };
         },
       },
+    },
+    // The provider's error page in the register's words, with nothing but the error's code.
+    renderError(ctx, out) {
+      ctx.type = 'html';
+      ctx.body = `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Erreur</title></head><body><main><h1>Connexion impossible</h1><p>${html`${String(out.error)}`.markup}</p></main></body></html>`;
     },
     ttl: {
       ClientCredentials: settings.machineTokenTtlSeconds,
