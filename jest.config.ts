@@ -27,7 +27,7 @@ const transform = {
 };
 
 // ESM-only packages are compiled to CommonJS like our own files (jose 6 ships ESM alone).
-const ESM_PACKAGES = ['jose', 'oidc-provider', 'openid-client', 'oauth4webapi'];
+const ESM_PACKAGES = ['jose', 'oidc-provider', 'openid-client', 'oauth4webapi', '@platformatic'];
 const base = {
   rootDir: __dirname,
   testEnvironment: 'node',

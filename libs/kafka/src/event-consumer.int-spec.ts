@@ -6,7 +6,7 @@ import {
   ReadinessRegistry,
   UnavailableError,
 } from '@sne/platform';
-import { factory, isolate, TestKafka, testStack, waitFor } from '@sne/testing';
+import { factory, isolate, TestKafka, testKafkaSettings, waitFor } from '@sne/testing';
 import { EventConsumerFactory } from './event-consumer';
 import { EventPublisher } from './event-publisher';
 import { KafkaModule } from './kafka.module';
@@ -23,12 +23,7 @@ describe(EventConsumerFactory.name, () => {
     moduleRef = await Test.createTestingModule({
       imports: [
         PlatformModule.forRoot({ appName: 'test', logLevel: 'silent' }),
-        KafkaModule.forRoot({
-          brokers: testStack().kafkaBrokers,
-          clientId: 'event-consumer-test',
-          ssl: false,
-          topicPrefix: isolation.topicPrefix,
-        }),
+        KafkaModule.forRoot(testKafkaSettings('event-consumer-test', isolation.topicPrefix)),
       ],
     }).compile();
     await moduleRef.init();

@@ -4,3 +4,5 @@ export * from './event-publisher';
 export * from './event-consumer';
 export * from './topic-admin';
 export * from './outbox-relay';
+export * from './kafka-access';
+export * from './kafka-access-admin';
