@@ -4,18 +4,14 @@
  * resources (deploy/k8s).
  */
 import { TOPIC_SPECS } from '@sne/contracts';
-import { TopicAdmin, kafkaSettingsFrom } from '@sne/kafka';
+import { TopicAdmin, kafkaSettingsFrom, toKafkaConfig } from '@sne/kafka';
 import { kafkaEnv, loadConfig } from '@sne/platform';
 import { Kafka, logLevel } from 'kafkajs';
 
 async function main(): Promise<void> {
   const config = loadConfig('ensure-topics', kafkaEnv);
   const settings = kafkaSettingsFrom(config, 'ensure-topics');
-  const kafka = new Kafka({
-    clientId: settings.clientId,
-    brokers: [...settings.brokers],
-    logLevel: logLevel.NOTHING,
-  });
+  const kafka = new Kafka({ ...toKafkaConfig(settings, undefined), logLevel: logLevel.NOTHING });
   const admin = new TopicAdmin(kafka, settings);
   try {
     const created = await admin.ensureTopics(TOPIC_SPECS);

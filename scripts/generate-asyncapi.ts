@@ -149,8 +149,9 @@ function addGuichetDeliveries(
     description:
       "A guichet's ordered, replayable delivery log, written by the dispatcher. Keyed by numéro unique: " +
       "one demand's deliveries stay in order. Partitions: 3. Retention: 14 days. The guichet reads it with " +
-      'the consumer group `sne.guichet.{guichetCode}`; in production its Kafka user may read this topic ' +
-      'and use that group only (ACLs in deploy/k8s/kafka-topics.yaml). At-least-once: a delivery may come ' +
+      'the consumer group `sne.guichet.{guichetCode}` (or one named after it), as the principal ' +
+      '`guichet-{guichetCode}` (SASL/SCRAM-SHA-512, credentials from `POST /guichets/{code}/kafka/credentials`), ' +
+      'which may read this topic and those groups only; the dispatcher sets its ACLs (ADR 0023). At-least-once: a delivery may come ' +
       'twice, always with the same delivery id.',
     parameters: {
       guichetCode: { description: 'the 5-character guichet code', examples: ['10691'] },

@@ -49,6 +49,7 @@ import {
   isolate,
   operatorAuth,
   TestKafka,
+  type TestStack,
   testStack,
   waitFor,
 } from '@sne/testing';
@@ -156,6 +157,7 @@ type Pace =
 
 interface ClientSettings {
   readonly brokers: readonly string[];
+  readonly sasl?: TestStack['kafkaAdmin'];
   readonly topicPrefix: string;
   /** Prefixed names. */
   readonly demandTopic: string;
@@ -284,6 +286,7 @@ async function runClient(settings: ClientSettings): Promise<void> {
     clientId: `${settings.topicPrefix}bench`,
     brokers: [...settings.brokers],
     logLevel: logLevel.NOTHING,
+    ...(settings.sasl ? { sasl: { ...settings.sasl } } : {}),
   });
   const producer: Producer = kafka.producer({ allowAutoTopicCreation: false });
   const admin: Admin = kafka.admin();
@@ -1603,6 +1606,7 @@ async function main(): Promise<void> {
     const clientStart = performance.now();
     client = new Client({
       brokers: testStack().kafkaBrokers,
+      ...(testStack().kafkaAdmin ? { sasl: testStack().kafkaAdmin } : {}),
       topicPrefix: isolation.topicPrefix,
       demandTopic: `${isolation.topicPrefix}${Topics.DemandEvents}`,
       deliveryTopics: subscriptions.map(

@@ -35,8 +35,13 @@ start_app() {
   [ -f "$entry" ] || die "$app is not built: run npm run build"
   log "$app: starting"
   # The provider signs with the run directory's key (scripts/local-signing-key.ts) and knows the
-  # sample people; the console is its web client; the other apps verify its tokens.
-  local idp_keys='' console_secret=''
+  # sample people; the console is its web client; the other apps verify its tokens. Each app
+  # connects to Kafka as its own principal (scripts/kafka-access.ts).
+  local idp_keys='' console_secret='' kafka_user='' kafka_password=''
+  if [ "$app" != identity-provider ]; then
+    kafka_user="sne-$app"
+    kafka_password=$(cd "$SNE_ROOT" && node dist/scripts/kafka-access.js password "$app")
+  fi
   case "$app" in
     identity-provider) idp_keys=$(cd "$SNE_ROOT" && node dist/scripts/local-signing-key.js private-jwks) ;;
     console) console_secret=$(cd "$SNE_ROOT" && node dist/scripts/idp-clients.js ensure-web-client "http://$SNE_HOST:$SNE_CONSOLE_PORT") ;;
@@ -50,6 +55,7 @@ start_app() {
     CONSOLE_OIDC_ISSUER="$IDP_ISSUER" CONSOLE_OIDC_CLIENT_SECRET="$console_secret" \
     CONSOLE_PUBLIC_URL="http://$SNE_HOST:$SNE_CONSOLE_PORT" \
     IDP_ISSUER="$IDP_ISSUER" IDP_SIGNING_JWKS="$idp_keys" \
+    KAFKA_SASL_USERNAME="$kafka_user" KAFKA_SASL_PASSWORD="$kafka_password" \
     spawn "$app" node --enable-source-maps "$entry"
   wait_for "$app" 60 live "$port"
   if [ "$app" = identity-provider ]; then

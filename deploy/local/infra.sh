@@ -17,15 +17,35 @@ start_kafka() {
   install_kafka
   local dir="$SNE_RUN_DIR/kafka"
   mkdir -p "$dir" "$SNE_RUN_DIR/logs"
-  cat >"$dir/server.properties" <<PROPS
+  # Storage formatted before the broker required SASL has no admin credential: start it afresh.
+  if [ -f "$dir/data/meta.properties" ] && [ ! -s "$KAFKA_ADMIN_PASSWORD_FILE" ]; then
+    log "kafka: storage predates SASL/SCRAM; formatting it again (local data is lost)"
+    rm -rf "$dir/data"
+  fi
+  if [ ! -s "$KAFKA_ADMIN_PASSWORD_FILE" ]; then
+    (umask 077 && node -e 'process.stdout.write(require("crypto").randomBytes(24).toString("base64url"))' \
+      >"$KAFKA_ADMIN_PASSWORD_FILE")
+  fi
+  local admin_password
+  admin_password=$(cat "$KAFKA_ADMIN_PASSWORD_FILE")
+  # Clients authenticate with SCRAM-SHA-512 and are authorised by ACLs only (deny by default).
+  # The controller listener is PLAINTEXT on loopback, inside this one process: its principal,
+  # ANONYMOUS, is a super user, and no client listener ever yields that principal.
+  (umask 077 && cat >"$dir/server.properties" <<PROPS
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@$SNE_HOST:$SNE_KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://$SNE_HOST:$SNE_KAFKA_PORT,CONTROLLER://$SNE_HOST:$SNE_KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://$SNE_HOST:$SNE_KAFKA_PORT
+listeners=SASL_PLAINTEXT://$SNE_HOST:$SNE_KAFKA_PORT,CONTROLLER://$SNE_HOST:$SNE_KAFKA_CONTROLLER_PORT
+advertised.listeners=SASL_PLAINTEXT://$SNE_HOST:$SNE_KAFKA_PORT
 controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+inter.broker.listener.name=SASL_PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT
+sasl.enabled.mechanisms=SCRAM-SHA-512
+sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
+listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="$KAFKA_ADMIN_USERNAME" password="$admin_password";
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+allow.everyone.if.no.acl.found=false
+super.users=User:$KAFKA_ADMIN_USERNAME;User:ANONYMOUS
 log.dirs=$dir/data
 num.partitions=3
 default.replication.factor=1
@@ -41,6 +61,7 @@ auto.create.topics.enable=false
 delete.topic.enable=true
 log.retention.hours=168
 PROPS
+  )
   cat >"$dir/log4j2.yaml" <<'LOG'
 Configuration:
   Appenders:
@@ -65,7 +86,9 @@ LOG
     log "kafka: formatting storage"
     java -cp "$cp" -Dlog4j2.configurationFile="$dir/log4j2.yaml" kafka.tools.StorageTool format \
       -t "$(cat "$dir/cluster-id" 2>/dev/null || java -cp "$cp" kafka.tools.StorageTool random-uuid | tee "$dir/cluster-id")" \
-      -c "$dir/server.properties" >>"$(log_file kafka)" 2>&1 || { tail -n 20 "$(log_file kafka)"; die "kafka: format failed"; }
+      -c "$dir/server.properties" \
+      --add-scram "SCRAM-SHA-512=[name=$KAFKA_ADMIN_USERNAME,password=$admin_password]" \
+      >>"$(log_file kafka)" 2>&1 || { tail -n 20 "$(log_file kafka)"; die "kafka: format failed"; }
   fi
   spawn kafka java "-Xms$SNE_KAFKA_HEAP" "-Xmx$SNE_KAFKA_HEAP" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
     -Djava.awt.headless=true -Dlog4j2.configurationFile="$dir/log4j2.yaml" \

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the local platform needs, each part only when missing:
 #   npm packages, Kafka's jars (Maven Central), FerretDB and VersityGW (Go module proxy),
-#   redis-server and poppler-utils (Debian), schemathesis (PyPI, for the API fuzzing tests).
-# Usage: deploy/local/install.sh [npm|kafka|ferretdb|versitygw|redis|poppler|schemathesis]...   (no argument: all)
+#   redis-server, poppler-utils, chromium and kcat (Debian), schemathesis (PyPI, for the API fuzzing tests).
+# Usage: deploy/local/install.sh [npm|kafka|ferretdb|versitygw|redis|poppler|chromium|kcat|schemathesis]...   (no argument: all)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/config.sh"
 source "$SNE_ROOT/deploy/local/lib.sh"
@@ -91,15 +91,25 @@ install_versitygw() {
       "$(versitygw_bin)"
 }
 
-install_redis() {
-  if command -v redis-server >/dev/null; then
+# Installs Debian packages (as root, or through sudo) when the command they bring is missing.
+apt_install() {
+  local command=$1
+  shift
+  if command -v "$command" >/dev/null; then
     return 0
   fi
-  log "installing redis-server from Debian's packages"
+  log "installing $* from Debian's packages"
   local sudo=""
   [ "$(id -u)" -eq 0 ] || sudo=sudo
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends redis-server >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+install_redis() {
+  command -v redis-server >/dev/null && return 0
+  apt_install redis-server redis-server
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo=sudo
   # Debian starts a system-wide redis on 6379; the platform runs its own, so that one is stopped.
   if command -v systemctl >/dev/null && systemctl is-active --quiet redis-server 2>/dev/null; then
     $sudo systemctl disable --now redis-server >/dev/null 2>&1 || true
@@ -109,28 +119,39 @@ install_redis() {
 }
 
 # pdftoppm renders scanned batches to find their QR-coded sheets (document ingestion).
-install_poppler() {
-  if command -v pdftoppm >/dev/null; then
-    return 0
-  fi
-  log "installing poppler-utils from Debian's packages"
-  local sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo=sudo
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends poppler-utils >/dev/null
-}
+install_poppler() { apt_install pdftoppm poppler-utils; }
 
 # Debian's Chromium, driven by Playwright (playwright-core, no browser download) in the console's
 # browser tests (test/console-browser.e2e-spec.ts).
-install_chromium() {
-  if command -v chromium >/dev/null; then
-    return 0
-  fi
-  log "installing chromium from Debian's packages"
-  local sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo=sudo
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
+install_chromium() { apt_install chromium chromium fonts-dejavu-core; }
+
+# kcat connects as a guichet's software would, to prove that one guichet cannot read another's
+# topic (test/kafka-access.e2e-spec.ts). Debian's kcat runs on librdkafka 2.0.2, whose SCRAM
+# Kafka 4 brokers refuse (fixed in librdkafka 2.6.1, edenhill/kcat#462): $SNE_KCAT runs it on
+# the librdkafka that the confluent-kafka wheel (PyPI) carries.
+install_kcat() {
+  apt_install kcat kcat
+  [ -x "$SNE_KCAT" ] && return 0
+  log "kcat: fetching librdkafka from the confluent-kafka $SNE_CONFLUENT_KAFKA_VERSION wheel"
+  local dir
+  dir=$(dirname "$SNE_KCAT")
+  rm -rf "$dir" "$dir.tmp"
+  mkdir -p "$dir.tmp/wheel"
+  python3 -m pip download -q --disable-pip-version-check --no-deps --only-binary=:all: \
+    -d "$dir.tmp" "confluent-kafka==$SNE_CONFLUENT_KAFKA_VERSION"
+  python3 -m zipfile -e "$dir.tmp"/confluent_kafka-*.whl "$dir.tmp/wheel"
+  local lib
+  lib=$(find "$dir.tmp/wheel/confluent_kafka.libs" -name 'librdkafka-*.so.1' | head -n 1)
+  [ -n "$lib" ] || die "kcat: no librdkafka in the confluent-kafka wheel"
+  mkdir -p "$dir.tmp/lib"
+  cp "$lib" "$dir.tmp/lib/librdkafka.so.1"
+  rm -rf "$dir.tmp/wheel" "$dir.tmp"/*.whl
+  cat >"$dir.tmp/kcat" <<WRAPPER
+#!/bin/sh
+LD_LIBRARY_PATH="$dir/lib" exec "$(command -v kcat)" "\$@"
+WRAPPER
+  chmod +x "$dir.tmp/kcat"
+  mv "$dir.tmp" "$dir"
 }
 
 # schemathesis fuzzes the HTTP APIs from their OpenAPI files (test/api-fuzz.e2e-spec.ts), in a
@@ -155,7 +176,7 @@ install_schemathesis() {
 main() {
   mkdir -p "$SNE_CACHE_DIR"
   local parts=("$@")
-  [ ${#parts[@]} -gt 0 ] || parts=(npm kafka ferretdb versitygw redis poppler chromium schemathesis)
+  [ ${#parts[@]} -gt 0 ] || parts=(npm kafka ferretdb versitygw redis poppler chromium kcat schemathesis)
   for part in "${parts[@]}"; do
     case "$part" in
       npm) install_npm ;;
@@ -165,8 +186,9 @@ main() {
       redis) install_redis ;;
       poppler) install_poppler ;;
       chromium) install_chromium ;;
+      kcat) install_kcat ;;
       schemathesis) install_schemathesis ;;
-      *) die "unknown part: $part (npm, kafka, ferretdb, versitygw, redis, poppler, chromium, schemathesis)" ;;
+      *) die "unknown part: $part (npm, kafka, ferretdb, versitygw, redis, poppler, chromium, kcat, schemathesis)" ;;
     esac
   done
 }

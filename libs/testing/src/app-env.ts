@@ -16,6 +16,13 @@ export function appEnv(
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     HTTP_HOST: '127.0.0.1',
     KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+    ...(stack.kafkaAdmin
+      ? {
+          KAFKA_SASL_MECHANISM: stack.kafkaAdmin.mechanism,
+          KAFKA_SASL_USERNAME: stack.kafkaAdmin.username,
+          KAFKA_SASL_PASSWORD: stack.kafkaAdmin.password,
+        }
+      : {}),
     TOPIC_PREFIX: isolation.topicPrefix,
     MONGODB_URI: stack.mongoUri,
     MONGODB_DATABASE: isolation.database,

@@ -1,6 +1,8 @@
-import { TOPIC_SPECS } from '@sne/contracts';
+import { type AppName, TOPIC_SPECS } from '@sne/contracts';
+import { KafkaAccessAdmin, type KafkaSettings, serviceUser } from '@sne/kafka';
+import { servicePasswords } from '../../../scripts/kafka-access';
 import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
-import { testStack } from './stack';
+import { type Isolation, testStack } from './stack';
 import { waitFor } from './wait-for';
 
 /**
@@ -15,10 +17,12 @@ export class TestKafka {
     readonly topicPrefix: string,
     brokers: string[] = testStack().kafkaBrokers,
   ) {
+    const admin = testStack().kafkaAdmin;
     this.kafka = new Kafka({
       clientId: `test-${topicPrefix}`,
       brokers,
       logLevel: logLevel.NOTHING,
+      ...(admin ? { sasl: { ...admin } } : {}),
     });
   }
 
@@ -161,5 +165,47 @@ export class TestKafka {
     } finally {
       await admin.disconnect();
     }
+    // The ACLs granted under the prefix (services' and guichets') go with its topics.
+    const access = new KafkaAccessAdmin(testKafkaSettings('test-cleanup', this.topicPrefix));
+    try {
+      await access.deleteAcls(
+        (await access.aclsOf('User:')).filter((acl) =>
+          acl.resourceName.startsWith(this.topicPrefix),
+        ),
+      );
+    } finally {
+      await access.close();
+    }
   }
+}
+
+/** Settings of a Kafka client of a test, connected as the broker's admin. */
+export function testKafkaSettings(clientId: string, topicPrefix: string): KafkaSettings {
+  const stack = testStack();
+  return {
+    brokers: stack.kafkaBrokers,
+    clientId,
+    ssl: false,
+    topicPrefix,
+    ...(stack.kafkaAdmin ? { sasl: { ...stack.kafkaAdmin } } : {}),
+  };
+}
+
+/**
+ * The environment overrides with which an app connects as its own principal (`sne-<app>`, the
+ * run directory's password, scripts/kafka-access.ts) instead of the admin, its ACLs granted under
+ * the test file's topic prefix: what the app may do on the broker is then what production allows.
+ */
+export async function kafkaServiceEnv(
+  app: AppName,
+  isolation: Isolation,
+): Promise<Record<string, string>> {
+  const password = servicePasswords()[app];
+  const admin = new KafkaAccessAdmin(testKafkaSettings('test-access', isolation.topicPrefix));
+  try {
+    await admin.provisionService(app, password, isolation.topicPrefix);
+  } finally {
+    await admin.close();
+  }
+  return { KAFKA_SASL_USERNAME: serviceUser(app), KAFKA_SASL_PASSWORD: password };
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
-import { isListening } from './stack';
+import { isListening, kafkaAdminPasswordFile } from './stack';
 import { waitFor } from './wait-for';
 
 /** A TCP port free on 127.0.0.1 right now. */
@@ -124,6 +124,8 @@ export class PrivateKafka {
           SNE_KAFKA_PORT: String(this.port),
           SNE_KAFKA_CONTROLLER_PORT: String(this.controllerPort),
           SNE_KAFKA_HEAP: '512m',
+          // The shared broker's admin credential, which the tests' clients use.
+          KAFKA_ADMIN_PASSWORD_FILE: kafkaAdminPasswordFile(),
         },
         stdio: ['ignore', 'ignore', 'pipe'],
       });

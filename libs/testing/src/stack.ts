@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { Socket } from 'node:net';
+import { join } from 'node:path';
 
 /**
  * Where the real servers of deploy/local listen. Defaults match deploy/local/config.sh; the same
@@ -7,6 +9,12 @@ import { Socket } from 'node:net';
  */
 export interface TestStack {
   readonly kafkaBrokers: string[];
+  /** The broker's admin (a super user): tests read and write any topic as it. */
+  readonly kafkaAdmin?: {
+    readonly mechanism: 'scram-sha-512';
+    readonly username: string;
+    readonly password: string;
+  };
   readonly mongoUri: string;
   readonly redisUrl: string;
   readonly smtpUrl: string;
@@ -24,6 +32,7 @@ export interface TestStack {
 export function testStack(env: NodeJS.ProcessEnv = process.env): TestStack {
   return {
     kafkaBrokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
+    ...kafkaAdminOf(env),
     mongoUri: env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/',
     redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     smtpUrl: env.SMTP_URL ?? 'smtp://127.0.0.1:2525',
@@ -80,4 +89,24 @@ export function isolate(label: string): Isolation {
     .slice(0, 24);
   const id = `${slug}-${randomBytes(4).toString('hex')}`;
   return { id, database: `test-${id}`, topicPrefix: `test.${id}.` };
+}
+
+/** The admin credential deploy/local/infra.sh made when it formatted the broker's storage. */
+function kafkaAdminOf(env: NodeJS.ProcessEnv): Pick<TestStack, 'kafkaAdmin'> {
+  const file = kafkaAdminPasswordFile(env);
+  if ((env.KAFKA_SASL_MECHANISM ?? 'scram-sha-512') === 'none' || !existsSync(file)) return {};
+  return {
+    kafkaAdmin: {
+      mechanism: 'scram-sha-512',
+      username: env.KAFKA_ADMIN_USERNAME ?? 'sne-admin',
+      password: readFileSync(file, 'utf8').trim(),
+    },
+  };
+}
+
+export function kafkaAdminPasswordFile(env: NodeJS.ProcessEnv = process.env): string {
+  return (
+    env.KAFKA_ADMIN_PASSWORD_FILE ??
+    join(env.SNE_RUN_DIR ?? join(__dirname, '..', '..', '..', '.run'), 'kafka', 'admin.password')
+  );
 }
