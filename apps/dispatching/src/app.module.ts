@@ -33,6 +33,10 @@ import { RetentionService } from './dispatch/retention.service';
 import { GuichetsController, RulesController } from './guichets/guichets.controller';
 import { GuichetsService } from './guichets/guichets.service';
 import { TerritoryMigration } from './guichets/territory-migration';
+import { GuichetKafkaAccess } from './kafka-access/guichet-kafka-access';
+import { KafkaAccessController } from './kafka-access/kafka-access.controller';
+import { GuichetOnboardingController } from './onboarding/guichet-onboarding.controller';
+import { GuichetOnboarding } from './onboarding/guichet-onboarding.service';
 
 /** The dispatching app: guichets, filter rules, delivery logs, webhooks, pull feeds. */
 @Module({})
@@ -49,7 +53,9 @@ export class AppModule {
       ],
       controllers: [
         AuditController,
+        GuichetOnboardingController,
         GuichetsController,
+        KafkaAccessController,
         LagController,
         RulesController,
         FeedController,
@@ -64,6 +70,8 @@ export class AppModule {
         { provide: WEBHOOK_SETTINGS, useValue: webhookSettingsFrom(config) },
         GuichetRepository,
         GuichetsService,
+        GuichetOnboarding,
+        GuichetKafkaAccess,
         DemandStateRepository,
         DeliveryTopics,
         SubscriptionIndex,

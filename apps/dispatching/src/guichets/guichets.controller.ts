@@ -28,16 +28,10 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { DEMAND_FIELDS, findNeverMatching, validateRule } from '@sne/matching';
-import {
-  ForbiddenError,
-  guichetCodeOf,
-  JsonBodyPipe,
-  tagVersion,
-  versionFromIfMatch,
-} from '@sne/platform';
+import { guichetCodeOf, JsonBodyPipe, tagVersion, versionFromIfMatch } from '@sne/platform';
 import type { Response } from 'express';
-import type { Guichet, NewGuichet, SubscriptionChange, SubscriptionRevision } from './guichet';
-import { createGuichetSchema, subscriptionChangeSchema } from './guichet.schemas';
+import type { Guichet, SubscriptionChange, SubscriptionRevision } from './guichet';
+import { subscriptionChangeSchema } from './guichet.schemas';
 import { GuichetsService } from './guichets.service';
 import { GuichetScopeGuard, managesGuichet } from './guichet-scope.guard';
 
@@ -52,20 +46,6 @@ export const GUICHET_MANAGERS = ['national-admin', 'territorial-manager'] as con
 @Controller('guichets')
 export class GuichetsController {
   constructor(private readonly guichets: GuichetsService) {}
-
-  @Post()
-  @ApiOperation({
-    summary: 'Register a guichet; its delivery log (Kafka topic) is created with it',
-  })
-  @ApiBody({ schema: createGuichetSchema as never })
-  create(
-    @CurrentPrincipal() principal: Principal,
-    @Body(new JsonBodyPipe<NewGuichet>(createGuichetSchema)) body: NewGuichet,
-  ): Promise<Guichet> {
-    if (!managesGuichet(principal, body))
-      throw new ForbiddenError("the guichet's territory is outside yours");
-    return this.guichets.create(body, principalLabel(principal));
-  }
 
   @Get()
   @ApiOperation({ summary: 'List the guichets (of your territory)' })

@@ -1,33 +1,25 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { type CloudEvent, validateEvent } from '@sne/contracts';
 import {
   DEMAND_FIELDS,
-  type DispatchTerritory,
   explain,
   type ExplainResult,
   findNeverMatching,
-  isNationalTerritory,
   placesOutsideTerritory,
   territoryRule,
 } from '@sne/matching';
-import { departmentOfCommune } from '@sne/domain';
 import {
   Clock,
-  ConflictError,
   InvalidInputError,
   NotFoundError,
   RuleViolationError,
   StaleVersionError,
 } from '@sne/platform';
 import { DemandStateRepository } from '../dispatch/demand-state.repository';
-import { DeliveryTopics } from '../dispatch/delivery-topics';
 import { matchDocument } from '../dispatch/match-document';
 import { SubscriptionIndex } from '../dispatch/subscription-index';
 import { BackfillService } from '../operations/backfill.service';
-import { WebhookDestinations } from '../webhooks/webhook-destinations';
-import { WebhookEndpointRepository } from '../webhooks/webhook-endpoint.repository';
-import { WEBHOOK_SETTINGS, type WebhookSettings } from '../webhooks/webhook-settings';
-import type { Guichet, NewGuichet, SubscriptionChange, SubscriptionRevision } from './guichet';
+import type { Guichet, SubscriptionChange, SubscriptionRevision } from './guichet';
 import { GuichetRepository } from './guichet.repository';
 import { subscriptionRule, underRule } from './subscription-rule';
 
@@ -45,50 +37,11 @@ export class GuichetsService {
 
   constructor(
     private readonly repository: GuichetRepository,
-    private readonly topics: DeliveryTopics,
     private readonly index: SubscriptionIndex,
     private readonly demandStates: DemandStateRepository,
     private readonly clock: Clock,
     private readonly backfills: BackfillService,
-    private readonly webhookEndpoints: WebhookEndpointRepository,
-    @Inject(WEBHOOK_SETTINGS) private readonly webhookSettings: WebhookSettings,
-    private readonly webhookDestinations: WebhookDestinations,
   ) {}
-
-  /**
-   * A guichet with a webhook gets its first signing secret here, shown this once. A national
-   * territory is an explicit mandate, logged with who granted it.
-   */
-  async create(
-    input: NewGuichet,
-    createdBy: string,
-  ): Promise<Guichet & { webhookSecret?: string }> {
-    checkTerritory(input.territory);
-    if (input.channels.webhook) await this.webhookDestinations.check(input.channels.webhook.url);
-    const guichet: Guichet = { ...input, paused: false, createdAt: this.clock.now().toISOString() };
-    // The topic first: a guichet that exists always has its delivery log.
-    await this.topics.ensure([guichet.code]);
-    if (!(await this.repository.insert(guichet))) {
-      throw new ConflictError(`guichet ${guichet.code} exists already`, { code: guichet.code });
-    }
-    this.logger.log({
-      msg: isNationalTerritory(guichet.territory)
-        ? 'guichet created with a national territory'
-        : 'guichet created',
-      guichet: guichet.code,
-      createdBy,
-      ...(isNationalTerritory(guichet.territory)
-        ? { mandate: guichet.territory.national.mandate }
-        : {}),
-    });
-    if (!guichet.channels.webhook) return guichet;
-    const webhookSecret = await this.webhookEndpoints.rotateSecret(
-      guichet.code,
-      this.clock.now(),
-      this.webhookSettings.secretGraceMs,
-    );
-    return { ...guichet, webhookSecret };
-  }
 
   async get(code: string): Promise<Guichet> {
     const guichet = await this.repository.find(code);
@@ -219,22 +172,4 @@ export class GuichetsService {
       ownEvent: event.guichet === code && !revision.includeOwnEvents,
     };
   }
-}
-
-/** The communes of a territory lie in its departments. */
-function checkTerritory(territory: DispatchTerritory): void {
-  if (isNationalTerritory(territory) || !territory.communes) return;
-  const issues = territory.communes.flatMap((commune, index) => {
-    const department = departmentOfCommune(commune);
-    return department && territory.departments.includes(department)
-      ? []
-      : [
-          {
-            path: `/territory/communes/${index}`,
-            message: `commune ${commune} is not in the territory's departments`,
-          },
-        ];
-  });
-  if (issues.length > 0)
-    throw new RuleViolationError("the territory's communes lie outside its departments", issues);
 }

@@ -1,0 +1,32 @@
+import { Body, Controller, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, type Principal, principalLabel, Roles } from '@sne/auth';
+import { ForbiddenError, JsonBodyPipe } from '@sne/platform';
+import type { Guichet, NewGuichet } from '../guichets/guichet';
+import { createGuichetSchema } from '../guichets/guichet.schemas';
+import { GUICHET_MANAGERS } from '../guichets/guichets.controller';
+import { managesGuichet } from '../guichets/guichet-scope.guard';
+import { GuichetOnboarding } from './guichet-onboarding.service';
+
+@ApiTags('guichets')
+@ApiBearerAuth()
+@Roles(...GUICHET_MANAGERS)
+@Controller('guichets')
+export class GuichetOnboardingController {
+  constructor(private readonly onboarding: GuichetOnboarding) {}
+
+  @Post()
+  @ApiOperation({
+    summary:
+      "Register a guichet; its delivery log (Kafka topic) and its principal's ACLs are created with it",
+  })
+  @ApiBody({ schema: createGuichetSchema as never })
+  create(
+    @CurrentPrincipal() principal: Principal,
+    @Body(new JsonBodyPipe<NewGuichet>(createGuichetSchema)) body: NewGuichet,
+  ): Promise<Guichet> {
+    if (!managesGuichet(principal, body))
+      throw new ForbiddenError("the guichet's territory is outside yours");
+    return this.onboarding.create(body, principalLabel(principal));
+  }
+}
