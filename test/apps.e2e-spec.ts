@@ -1,6 +1,8 @@
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { appEnv, isolate, TestKafka, waitFor } from '@sne/testing';
+import type { AppName } from '@sne/contracts';
+import { KAFKA_SERVICES } from '@sne/kafka';
+import { appEnv, isolate, kafkaServiceEnv, TestKafka, waitFor } from '@sne/testing';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import * as consoleApp from '../apps/console/src/app.module';
@@ -75,7 +77,11 @@ describe('apps', () => {
     let baseUrl: string;
 
     beforeAll(async () => {
-      app = await NestFactory.create(module(appEnv(isolation)), { logger: false });
+      // Each app as its own principal on the broker, with the ACLs production gives it.
+      const principal = (KAFKA_SERVICES as readonly string[]).includes(name)
+        ? await kafkaServiceEnv(name as AppName, isolation)
+        : {};
+      app = await NestFactory.create(module(appEnv(isolation, principal)), { logger: false });
       await app.listen(0, '127.0.0.1');
       baseUrl = await app.getUrl();
     });

@@ -12,6 +12,7 @@ import {
   SmppSinkClient,
   SmtpSinkClient,
   TestKafka,
+  testKafkaSettings,
   testStack,
   waitFor,
 } from '@sne/testing';
@@ -120,12 +121,7 @@ class SmokeNoticeService implements OnApplicationBootstrap {
 
 const platform = (appName: string) => PlatformModule.forRoot({ appName, logLevel: 'silent' });
 const kafkaFor = (clientId: string) =>
-  KafkaModule.forRoot({
-    brokers: stack.kafkaBrokers,
-    clientId,
-    ssl: false,
-    topicPrefix: isolation.topicPrefix,
-  });
+  KafkaModule.forRoot(testKafkaSettings(clientId, isolation.topicPrefix));
 
 @Module({
   imports: [
