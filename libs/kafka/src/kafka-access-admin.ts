@@ -105,45 +105,20 @@ export class KafkaAccessAdmin {
   }
 
   /** The ACLs (of the kinds this platform sets) whose principal starts with `principalPrefix`. */
-  async aclsOf(principalPrefix: string): Promise<AclBinding[]> {
-    const resources = await (
-      await this.client()
-    ).describeAcls({
-      filter: {
-        resourceType: ResourceTypes.ANY,
-        resourceName: null,
-        resourcePatternType: ResourcePatternTypes.ANY,
-        principal: null,
-        host: null,
-        operation: AclOperations.ANY,
-        permissionType: AclPermissionTypes.ALLOW,
-      },
-    });
-    return resources.flatMap((resource) =>
-      resource.acls.flatMap((acl) => {
-        const resourceType = RESOURCE_TYPE_NAMES.get(resource.resourceType);
-        const pattern = PATTERN_NAMES.get(resource.resourcePatternType);
-        const operation = OPERATION_NAMES.get(acl.operation);
-        return resourceType && pattern && operation && acl.principal.startsWith(principalPrefix)
-          ? [
-              {
-                principal: acl.principal,
-                resourceType,
-                resourceName: resource.resourceName,
-                pattern,
-                operation,
-              },
-            ]
-          : [];
-      }),
-    );
+  aclsOf(principalPrefix: string): Promise<AclBinding[]> {
+    return this.describeAcls(null, (principal) => principal.startsWith(principalPrefix));
+  }
+
+  /** The ACLs (of the kinds this platform sets) of exactly `principal`, filtered by the broker. */
+  aclsOfPrincipal(principal: string): Promise<AclBinding[]> {
+    return this.describeAcls(principal, (candidate) => candidate === principal);
   }
 
   /** Creates those of `acls` the broker does not hold yet. */
   async ensureAcls(acls: readonly AclBinding[]): Promise<number> {
     const principals = new Set(acls.map((acl) => acl.principal));
     const current = (
-      await Promise.all([...principals].map((principal) => this.aclsOf(principal)))
+      await Promise.all([...principals].map((principal) => this.aclsOfPrincipal(principal)))
     ).flat();
     const { create } = aclChanges(current, acls);
     await this.createAcls(create);
@@ -170,6 +145,43 @@ export class KafkaAccessAdmin {
     const admin = this.admin;
     this.admin = undefined;
     await admin?.close();
+  }
+
+  private async describeAcls(
+    principal: string | null,
+    keep: (principal: string) => boolean,
+  ): Promise<AclBinding[]> {
+    const resources = await (
+      await this.client()
+    ).describeAcls({
+      filter: {
+        resourceType: ResourceTypes.ANY,
+        resourceName: null,
+        resourcePatternType: ResourcePatternTypes.ANY,
+        principal,
+        host: null,
+        operation: AclOperations.ANY,
+        permissionType: AclPermissionTypes.ALLOW,
+      },
+    });
+    return resources.flatMap((resource) =>
+      resource.acls.flatMap((acl) => {
+        const resourceType = RESOURCE_TYPE_NAMES.get(resource.resourceType);
+        const pattern = PATTERN_NAMES.get(resource.resourcePatternType);
+        const operation = OPERATION_NAMES.get(acl.operation);
+        return resourceType && pattern && operation && keep(acl.principal)
+          ? [
+              {
+                principal: acl.principal,
+                resourceType,
+                resourceName: resource.resourceName,
+                pattern,
+                operation,
+              },
+            ]
+          : [];
+      }),
+    );
   }
 
   private client(): Promise<Admin> {

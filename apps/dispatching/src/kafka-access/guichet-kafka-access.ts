@@ -61,8 +61,8 @@ export class GuichetKafkaAccess implements OnApplicationBootstrap, OnModuleDestr
   /** Makes the broker's ACLs of one guichet what its channels say. */
   async apply(guichet: Pick<Guichet, 'code' | 'channels'>): Promise<void> {
     const principal = principalOf(guichetUser(guichet.code));
-    const current = (await this.admin.aclsOf(principal)).filter(
-      (acl) => acl.principal === principal && this.underPrefix(acl),
+    const current = (await this.admin.aclsOfPrincipal(principal)).filter((acl) =>
+      this.underPrefix(acl),
     );
     const changes = aclChanges(current, this.desired(guichet));
     await this.admin.createAcls(changes.create);
