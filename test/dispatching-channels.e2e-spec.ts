@@ -1,9 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { type GuichetDelivery, Topics } from '@sne/contracts';
 import { appEnv, isolate, startApp, TestKafka, waitFor } from '@sne/testing';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Webhook } from 'standardwebhooks';
 import { AppModule } from '../apps/dispatching/src/app.module';
 import { loadDispatchingConfig } from '../apps/dispatching/src/config';
 import {
@@ -15,6 +12,7 @@ import {
   publishEvents,
   registerGuichets,
 } from './support/dispatch-workload';
+import { signedWith, type WebhookCall, WebhookReceiver } from './support/webhook-receiver';
 
 /** Guichets whose webhook endpoint answers 503 for a while after the first call it gets. */
 const DOWN_FOR_A_WHILE = new Set(['R0000', 'R0001', 'R0002', 'R0003', 'R0004']);
@@ -30,50 +28,37 @@ class Receivers {
   refusedWhileDown = 0;
   badSignatures = 0;
   private readonly downUntil = new Map<string, number>();
-  private server!: Server;
+  private readonly endpoint = new WebhookReceiver((call) => this.answer(call));
 
-  async start(): Promise<string> {
-    this.server = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        const code = request.url!.split('/').pop()!;
-        if (DOWN_FOR_A_WHILE.has(code) && !this.downUntil.has(code))
-          this.downUntil.set(code, Date.now() + DOWN_MS);
-        if (Date.now() < (this.downUntil.get(code) ?? 0)) {
-          this.refusedWhileDown++;
-          response.writeHead(503).end();
-          return;
-        }
-        const body = Buffer.concat(chunks).toString('utf8');
-        try {
-          new Webhook(this.secrets.get(code)!).verify(
-            body,
-            Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, String(v)])),
-          );
-        } catch {
-          this.badSignatures++;
-          response.writeHead(401).end();
-          return;
-        }
-        this.received.set(code, [
-          ...(this.received.get(code) ?? []),
-          JSON.parse(body) as GuichetDelivery,
-        ]);
-        response.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hooks`;
+  start(): Promise<string> {
+    return this.endpoint.start('/hooks');
+  }
+
+  stop(): Promise<void> {
+    return this.endpoint.stop();
+  }
+
+  private answer(call: WebhookCall): number {
+    const code = call.path.split('/').pop()!;
+    if (DOWN_FOR_A_WHILE.has(code) && !this.downUntil.has(code))
+      this.downUntil.set(code, Date.now() + DOWN_MS);
+    if (Date.now() < (this.downUntil.get(code) ?? 0)) {
+      this.refusedWhileDown++;
+      return 503;
+    }
+    if (!signedWith(call, this.secrets.get(code)!)) {
+      this.badSignatures++;
+      return 401;
+    }
+    this.received.set(code, [
+      ...(this.received.get(code) ?? []),
+      JSON.parse(call.body) as GuichetDelivery,
+    ]);
+    return 204;
   }
 
   distinct(code: string): number {
     return new Set((this.received.get(code) ?? []).map((delivery) => delivery.deliveryId)).size;
-  }
-
-  stop(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
   }
 }
 

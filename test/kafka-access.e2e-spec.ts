@@ -1,30 +1,25 @@
 import type { INestApplication } from '@nestjs/common';
-import {
-  type CloudEvent,
-  DemandEventTypes,
-  encodeEvent,
-  type GuichetDelivery,
-  Topics,
-} from '@sne/contracts';
+import type { CloudEvent, GuichetDelivery } from '@sne/contracts';
 import { guichetAcls, KafkaAccessAdmin } from '@sne/kafka';
 import {
-  appEnv,
-  factory,
   guichetAuth,
   isolate,
   kafkaServiceEnv,
   operatorAuth,
-  startApp,
   TestKafka,
   testKafkaSettings,
   testStack,
   waitFor,
 } from '@sne/testing';
 import { spawn } from 'node:child_process';
-import { AppModule } from '../apps/dispatching/src/app.module';
-import { loadDispatchingConfig } from '../apps/dispatching/src/config';
 import { GuichetKafkaAccess } from '../apps/dispatching/src/kafka-access/guichet-kafka-access';
-import { jsonClient } from './support/http-client';
+import {
+  createGuichets,
+  type JsonClient,
+  numeroUniqueOf,
+  publishParisAndMoselle,
+  startDispatching,
+} from './support/dispatching-app';
 
 interface Credentials {
   mechanism: string;
@@ -87,92 +82,38 @@ describe('Kafka access of guichets', () => {
   const kafka = new TestKafka(isolation.topicPrefix);
   const admin = new KafkaAccessAdmin(testKafkaSettings('kafka-access-test', isolation.topicPrefix));
   let app: INestApplication;
-  let client: ReturnType<typeof jsonClient>;
-  const paris: CloudEvent[] = [];
-  const moselle: CloudEvent[] = [];
+  let client: JsonClient;
+  let paris: CloudEvent[];
+  let moselle: CloudEvent[];
   const credentials: Record<string, Credentials> = {};
   /** A principal's ACLs on this file's resources (other test files share the broker). */
   const aclsOf = async (principal: string) =>
-    (await admin.aclsOf(principal)).filter(
-      (acl) => acl.principal === principal && acl.resourceName.startsWith(isolation.topicPrefix),
+    (await admin.aclsOfPrincipal(principal)).filter((acl) =>
+      acl.resourceName.startsWith(isolation.topicPrefix),
     );
-  const numeros = (events: CloudEvent[]) =>
-    events.map((event) => (event.data as { demand: { numeroUnique: string } }).demand.numeroUnique);
+  const numeros = (events: CloudEvent[]) => events.map(numeroUniqueOf);
   const numerosIn = (lines: string) =>
     lines
       .split('\n')
       .filter(Boolean)
-      .map(
-        (line) =>
-          ((JSON.parse(line) as GuichetDelivery).event.data as { demand: { numeroUnique: string } })
-            .demand.numeroUnique,
-      );
+      .map((line) => numeroUniqueOf((JSON.parse(line) as GuichetDelivery).event));
 
   const start = async () => {
-    const config = loadDispatchingConfig(
-      appEnv(isolation, {
-        SUBSCRIPTION_REFRESH_MS: '500',
-        ...(await kafkaServiceEnv('dispatching', isolation)),
-      }),
-    );
-    let api: string;
-    ({ app, url: api } = await startApp(AppModule.forRoot(config)));
-    client = jsonClient(api);
+    ({ app, client } = await startDispatching(
+      isolation,
+      await kafkaServiceEnv('dispatching', isolation),
+    ));
   };
 
   beforeAll(async () => {
     await kafka.createPlatformTopics();
     await start();
-    const create = (code: string, departments: string[], kafkaEnabled = true) =>
-      client(
-        'POST',
-        '/guichets',
-        {
-          code,
-          name: `Guichet ${code}`,
-          type: 'landlord',
-          territory: { departments },
-          referentEmail: `referent.${code.toLowerCase()}@example.fr`,
-          channels: { kafka: { enabled: kafkaEnabled }, pull: { enabled: true } },
-        },
-        operatorAuth(),
-      );
-    expect((await create('KP751', ['075'])).status).toBe(201);
-    expect((await create('KM571', ['057'])).status).toBe(201);
-    expect((await create('KF571', ['057'], false)).status).toBe(201);
-    for (const code of ['KP751', 'KM571']) {
-      const saved = await client(
-        'PUT',
-        `/guichets/${code}/subscription`,
-        {
-          eventTypes: [DemandEventTypes.Registered],
-          rule: { field: 'demand.householdSize', range: { gte: 0 } },
-        },
-        operatorAuth(),
-      );
-      expect(saved.status).toBe(200);
-    }
-    for (let i = 0; i < 4; i++) {
-      paris.push(
-        factory.demandEvent(
-          DemandEventTypes.Registered,
-          factory.demand({ department: '075', wishedCommunes: ['75056'], guichetCode: '99999' }),
-        ),
-      );
-      moselle.push(
-        factory.demandEvent(
-          DemandEventTypes.Registered,
-          factory.demand({ department: '057', wishedCommunes: ['57463'], guichetCode: '99999' }),
-        ),
-      );
-    }
-    const producer = kafka.kafka.producer();
-    await producer.connect();
-    await producer.send({
-      topic: kafka.topic(Topics.DemandEvents),
-      messages: [...paris, ...moselle].map((event) => encodeEvent(event)),
-    });
-    await producer.disconnect();
+    await createGuichets(client, [
+      { code: 'KP751', departments: ['075'] },
+      { code: 'KM571', departments: ['057'] },
+      { code: 'KF571', departments: ['057'], kafka: false, subscribed: false },
+    ]);
+    ({ paris, moselle } = await publishParisAndMoselle(kafka, 4));
     for (const [code, departments] of [
       ['KP751', ['075']],
       ['KM571', ['057']],

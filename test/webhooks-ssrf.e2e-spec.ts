@@ -1,56 +1,27 @@
 import type { INestApplication } from '@nestjs/common';
 import { DemandEventTypes, encodeEvent, Topics } from '@sne/contracts';
-import { appEnv, factory, isolate, operatorAuth, startApp, TestKafka, waitFor } from '@sne/testing';
+import { factory, isolate, operatorAuth, TestKafka, waitFor } from '@sne/testing';
 import type { Producer } from 'kafkajs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { AppModule } from '../apps/dispatching/src/app.module';
-import { loadDispatchingConfig } from '../apps/dispatching/src/config';
 import { DeliveryTopics } from '../apps/dispatching/src/dispatch/delivery-topics';
 import { GuichetRepository } from '../apps/dispatching/src/guichets/guichet.repository';
-import { jsonClient } from './support/http-client';
+import { startDispatching } from './support/dispatching-app';
 import { WebhookReceiver } from './support/webhook-receiver';
 
-/** An endpoint that answers every call with a redirect to `location`, counting the calls. */
-class Redirector {
-  calls = 0;
-  private server!: Server;
-
-  async start(location: string): Promise<string> {
-    this.server = createServer((request, response) => {
-      this.calls++;
-      request.resume();
-      request.on('end', () => response.writeHead(302, { location }).end());
-    });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hook`;
-  }
-
-  stop(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
-
 /** A dispatching app of its own (database, topics), webhook settings fast for the test. */
-async function startDispatching(label: string, overrides: Record<string, string>) {
+async function dispatchingOfItsOwn(label: string, overrides: Record<string, string>) {
   const isolation = isolate(label);
   const kafka = new TestKafka(isolation.topicPrefix);
   await kafka.createPlatformTopics();
-  const config = loadDispatchingConfig(
-    appEnv(isolation, {
-      SUBSCRIPTION_REFRESH_MS: '300',
-      WEBHOOK_TIMEOUT_MS: '1000',
-      WEBHOOK_MAX_ATTEMPTS: '2',
-      WEBHOOK_BACKOFF_BASE_MS: '100',
-      WEBHOOK_BACKOFF_CAP_MS: '200',
-      ...overrides,
-    }),
-  );
-  const { app, url } = await startApp(AppModule.forRoot(config));
+  const { app, client } = await startDispatching(isolation, {
+    SUBSCRIPTION_REFRESH_MS: '300',
+    WEBHOOK_TIMEOUT_MS: '1000',
+    WEBHOOK_MAX_ATTEMPTS: '2',
+    WEBHOOK_BACKOFF_BASE_MS: '100',
+    WEBHOOK_BACKOFF_CAP_MS: '200',
+    ...overrides,
+  });
   const producer = kafka.kafka.producer();
   await producer.connect();
-  const client = jsonClient(url);
   const http = (method: string, path: string, body?: unknown) =>
     client(method, path, body, operatorAuth());
   return { app, kafka, producer, http };
@@ -74,12 +45,12 @@ describe('webhook destinations (SSRF)', () => {
     let app: INestApplication;
     let kafka: TestKafka;
     let producer: Producer;
-    let http: Awaited<ReturnType<typeof startDispatching>>['http'];
+    let http: Awaited<ReturnType<typeof dispatchingOfItsOwn>>['http'];
     const receiver = new WebhookReceiver();
     let receiverPort: string;
 
     beforeAll(async () => {
-      ({ app, kafka, producer, http } = await startDispatching('webhooks-ssrf-off', {
+      ({ app, kafka, producer, http } = await dispatchingOfItsOwn('webhooks-ssrf-off', {
         WEBHOOK_ALLOW_LOOPBACK_HTTP: 'false',
       }));
       receiverPort = new URL(await receiver.start()).port;
@@ -177,13 +148,17 @@ describe('webhook destinations (SSRF)', () => {
     let app: INestApplication;
     let kafka: TestKafka;
     let producer: Producer;
-    let http: Awaited<ReturnType<typeof startDispatching>>['http'];
+    let http: Awaited<ReturnType<typeof dispatchingOfItsOwn>>['http'];
     const receiver = new WebhookReceiver();
-    const redirector = new Redirector();
+    let redirectTo = '';
+    const redirector = new WebhookReceiver(() => ({
+      status: 302,
+      headers: { location: redirectTo },
+    }));
     let receiverUrl: string;
 
     beforeAll(async () => {
-      ({ app, kafka, producer, http } = await startDispatching('webhooks-ssrf-on', {}));
+      ({ app, kafka, producer, http } = await dispatchingOfItsOwn('webhooks-ssrf-on', {}));
       receiverUrl = await receiver.start();
     });
 
@@ -237,7 +212,8 @@ describe('webhook destinations (SSRF)', () => {
     });
 
     it('does not follow a redirect to a loopback URL: the attempt fails with its status', async () => {
-      const url = await redirector.start(receiverUrl.replace('127.0.0.1', 'localhost'));
+      redirectTo = receiverUrl.replace('127.0.0.1', 'localhost');
+      const url = await redirector.start();
       expect((await http('POST', '/guichets', guichetWith('D5701', url))).status).toBe(201);
       expect((await subscribe('D5701')).status).toBe(200);
       const before = receiver.received.length;

@@ -8,11 +8,15 @@ import {
 } from '@sne/contracts';
 import { appEnv, factory, isolate, operatorAuth, startApp, TestKafka, waitFor } from '@sne/testing';
 import type { Producer } from 'kafkajs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Webhook } from 'standardwebhooks';
+import type { IncomingHttpHeaders } from 'node:http';
 import { AppModule } from '../apps/dispatching/src/app.module';
 import { loadDispatchingConfig } from '../apps/dispatching/src/config';
+import {
+  signedWith,
+  type WebhookAnswer,
+  type WebhookCall,
+  WebhookReceiver,
+} from './support/webhook-receiver';
 
 type Mode = 'ok' | 'fail' | 'gone' | 'close' | 'slow';
 
@@ -22,62 +26,38 @@ class Receiver {
   secrets: string[] = [];
   readonly received: Array<{
     delivery: GuichetDelivery;
-    headers: IncomingMessage['headers'];
+    headers: IncomingHttpHeaders;
     verifiedWith: number[];
   }> = [];
   refused = 0;
-  private server!: Server;
+  private readonly endpoint = new WebhookReceiver((call) => this.answer(call));
 
-  async start(): Promise<string> {
-    this.server = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        const mode = this.mode;
-        if (mode === 'close') {
-          request.socket.destroy();
-          return;
-        }
-        if (mode === 'fail' || mode === 'gone') {
-          this.refused++;
-          response.writeHead(mode === 'gone' ? 410 : 500).end();
-          return;
-        }
-        const reply = () => {
-          const body = Buffer.concat(chunks).toString('utf8');
-          const headers = Object.fromEntries(
-            Object.entries(request.headers).map(([k, v]) => [k, String(v)]),
-          );
-          const verifiedWith = this.secrets.flatMap((secret, index) => {
-            try {
-              new Webhook(secret).verify(body, headers);
-              return [index];
-            } catch {
-              return [];
-            }
-          });
-          if (verifiedWith.length === 0) {
-            response.writeHead(401).end();
-            return;
-          }
-          this.received.push({
-            delivery: JSON.parse(body) as GuichetDelivery,
-            headers: request.headers,
-            verifiedWith,
-          });
-          response.writeHead(204).end();
-        };
-        if (mode === 'slow') setTimeout(reply, 1_000);
-        else reply();
-      });
-    });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/sne/webhook`;
+  start(): Promise<string> {
+    return this.endpoint.start('/sne/webhook');
   }
 
   stop(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    return this.endpoint.stop();
+  }
+
+  private async answer(call: WebhookCall): Promise<WebhookAnswer> {
+    const mode = this.mode;
+    if (mode === 'close') return 'close';
+    if (mode === 'fail' || mode === 'gone') {
+      this.refused++;
+      return mode === 'gone' ? 410 : 500;
+    }
+    if (mode === 'slow') await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const verifiedWith = this.secrets.flatMap((secret, index) =>
+      signedWith(call, secret) ? [index] : [],
+    );
+    if (verifiedWith.length === 0) return 401;
+    this.received.push({
+      delivery: JSON.parse(call.body) as GuichetDelivery,
+      headers: call.headers,
+      verifiedWith,
+    });
+    return 204;
   }
 
   /** What a receiver keeps: each delivery once (a timed-out attempt may arrive twice). */
