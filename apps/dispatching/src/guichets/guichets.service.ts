@@ -12,13 +12,13 @@ import {
   Clock,
   InvalidInputError,
   NotFoundError,
+  OutsideTerritoryError,
   RuleViolationError,
   StaleVersionError,
 } from '@sne/platform';
 import { DemandStateRepository } from '../dispatch/demand-state.repository';
 import { matchDocument } from '../dispatch/match-document';
 import { SubscriptionIndex } from '../dispatch/subscription-index';
-import { BackfillService } from '../operations/backfill.service';
 import type { Guichet, SubscriptionChange, SubscriptionRevision } from './guichet';
 import { GuichetRepository } from './guichet.repository';
 import { subscriptionRule, underRule } from './subscription-rule';
@@ -31,17 +31,34 @@ export interface SubscriptionChangeOptions {
   readonly allowNeverMatching?: boolean;
 }
 
+/** A saved subscription change, for what follows it outside guichets/ (the backfill). */
+export interface SubscriptionChanged {
+  readonly guichet: Guichet;
+  readonly revision: SubscriptionRevision;
+  /** The revision it replaced; absent for a guichet's first subscription. */
+  readonly previous?: SubscriptionRevision;
+  readonly operator: string;
+}
+
+/** Runs its work in the background: the change is saved whatever the listener does. */
+export type SubscriptionChangeListener = (change: SubscriptionChanged) => void;
+
 @Injectable()
 export class GuichetsService {
   private readonly logger = new Logger(GuichetsService.name);
+  private readonly changeListeners: SubscriptionChangeListener[] = [];
 
   constructor(
     private readonly repository: GuichetRepository,
     private readonly index: SubscriptionIndex,
     private readonly demandStates: DemandStateRepository,
     private readonly clock: Clock,
-    private readonly backfills: BackfillService,
   ) {}
+
+  /** `listener` is told of each subscription change once saved and the index refreshed. */
+  onSubscriptionChanged(listener: SubscriptionChangeListener): void {
+    this.changeListeners.push(listener);
+  }
 
   async get(code: string): Promise<Guichet> {
     const guichet = await this.repository.find(code);
@@ -84,7 +101,7 @@ export class GuichetsService {
     const rule = subscriptionRule(change.rule);
     const outside = placesOutsideTerritory(rule, guichet.territory);
     if (outside.length > 0) {
-      throw new RuleViolationError(
+      throw new OutsideTerritoryError(
         `the rule selects places outside the territory of guichet ${code}`,
         outside.map(({ path, message }) => underRule({ path: path || '/', message })),
       );
@@ -126,19 +143,13 @@ export class GuichetsService {
       operator: options.operator,
     });
     await this.index.refresh();
-    // Demands the guichet now selects and did not before reach it in the background.
-    this.backfills
-      .backfill(revision, guichet.territory, {
-        requestedBy: options.operator,
-        ...(current ? { previousRule: current.rule } : {}),
-      })
-      .catch((error: unknown) =>
-        this.logger.error({
-          msg: 'backfill failed',
-          guichet: code,
-          reason: (error as Error).message,
-        }),
-      );
+    const changed: SubscriptionChanged = {
+      guichet,
+      revision,
+      operator: options.operator,
+      ...(current ? { previous: current } : {}),
+    };
+    for (const listener of this.changeListeners) listener(changed);
     return revision;
   }
 

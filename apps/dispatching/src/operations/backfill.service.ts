@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { AuditLog } from '@sne/audit';
 import { deliveryIdOf, guichetDeliveryTopic } from '@sne/contracts';
 import { EventPublisher } from '@sne/kafka';
@@ -15,6 +15,7 @@ import { DemandStateRepository } from '../dispatch/demand-state.repository';
 import { toDeliveryMessage } from '../dispatch/dispatcher.service';
 import { matchDocument } from '../dispatch/match-document';
 import type { SubscriptionRevision } from '../guichets/guichet';
+import { GuichetsService, type SubscriptionChanged } from '../guichets/guichets.service';
 
 const BATCH = 200;
 
@@ -25,7 +26,7 @@ const BATCH = 200;
  * the guichet's territory are read and delivered.
  */
 @Injectable()
-export class BackfillService {
+export class BackfillService implements OnModuleInit {
   private readonly logger = new Logger(BackfillService.name);
   private readonly backfilled;
 
@@ -34,12 +35,17 @@ export class BackfillService {
     private readonly publisher: EventPublisher,
     private readonly clock: Clock,
     private readonly audit: AuditLog,
+    private readonly guichets: GuichetsService,
     metrics: MetricsService,
   ) {
     this.backfilled = metrics.counter(
       'sne_dispatch_backfilled_total',
       'Deliveries made by backfills',
     );
+  }
+
+  onModuleInit(): void {
+    this.guichets.onSubscriptionChanged((change) => this.backfillChange(change));
   }
 
   async backfill(
@@ -100,6 +106,20 @@ export class BackfillService {
       examined,
     });
     return { delivered, examined };
+  }
+
+  /** Demands the guichet now selects and did not before reach it in the background. */
+  private backfillChange({ guichet, revision, previous, operator }: SubscriptionChanged): void {
+    this.backfill(revision, guichet.territory, {
+      requestedBy: operator,
+      ...(previous ? { previousRule: previous.rule } : {}),
+    }).catch((error: unknown) =>
+      this.logger.error({
+        msg: 'backfill failed',
+        guichet: guichet.code,
+        reason: (error as Error).message,
+      }),
+    );
   }
 }
 

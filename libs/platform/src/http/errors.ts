@@ -68,3 +68,6 @@ export class UnauthenticatedError extends DomainError {
 export class ForbiddenError extends DomainError {
   readonly code = 'forbidden';
 }
+
+/** A rule or a request that reaches outside the caller's territory: refused, and audited. */
+export class OutsideTerritoryError extends RuleViolationError {}
