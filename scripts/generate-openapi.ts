@@ -9,6 +9,9 @@ import { buildOpenApi, type OpenApiInfo } from '@sne/platform';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { AppModule as AuditTrailModule } from '../apps/audit-trail/src/app.module';
+import { loadAuditTrailConfig } from '../apps/audit-trail/src/config';
+import { AUDIT_TRAIL_OPENAPI } from '../apps/audit-trail/src/open-api';
 import { AppModule as DispatchingModule } from '../apps/dispatching/src/app.module';
 import { loadDispatchingConfig } from '../apps/dispatching/src/config';
 import { DISPATCHING_OPENAPI } from '../apps/dispatching/src/open-api';
@@ -25,6 +28,7 @@ import { RENEWAL_NOTICES_OPENAPI } from '../apps/renewal-notices/src/open-api';
 const OUTPUT = join(__dirname, '..', 'docs', 'openapi');
 
 const APPS: Array<[string, DynamicModule, OpenApiInfo]> = [
+  ['audit-trail.yaml', AuditTrailModule.forRoot(loadAuditTrailConfig({})), AUDIT_TRAIL_OPENAPI],
   ['dispatching.yaml', DispatchingModule.forRoot(loadDispatchingConfig({})), DISPATCHING_OPENAPI],
   [
     'document-ingestion.yaml',

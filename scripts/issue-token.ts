@@ -21,7 +21,13 @@ import { GUICHET_CODE } from '@sne/contracts';
 import { knownSecrets } from './idp-clients';
 import { LOCAL_ISSUER, localSigningKey } from './local-signing-key';
 
-const APIS = ['registration', 'dispatching', 'renewal-notices', 'document-ingestion'];
+const APIS = [
+  'registration',
+  'dispatching',
+  'renewal-notices',
+  'document-ingestion',
+  'audit-trail',
+];
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);

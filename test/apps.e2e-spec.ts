@@ -15,6 +15,8 @@ import * as registration from '../apps/registration/src/app.module';
 import { loadRegistrationConfig } from '../apps/registration/src/config';
 import * as renewalNotices from '../apps/renewal-notices/src/app.module';
 import { loadRenewalNoticesConfig } from '../apps/renewal-notices/src/config';
+import * as auditTrail from '../apps/audit-trail/src/app.module';
+import { loadAuditTrailConfig } from '../apps/audit-trail/src/config';
 import * as identityProvider from '../apps/identity-provider/src/app.module';
 import { loadIdentityProviderConfig } from '../apps/identity-provider/src/config';
 
@@ -52,6 +54,11 @@ const APPS: Array<{ name: string; module: (env: Env) => DynamicModule; dependenc
     name: 'document-ingestion',
     module: (env) => documentIngestion.AppModule.forRoot(loadDocumentIngestionConfig(env)),
     dependencies: ['consumer:sne.document-ingestion.demands', 'kafka', 'mongodb', 'redis', 'smtp'],
+  },
+  {
+    name: 'audit-trail',
+    module: (env) => auditTrail.AppModule.forRoot(loadAuditTrailConfig(env)),
+    dependencies: ['consumer:sne.audit-trail', 'kafka', 'mongodb'],
   },
   {
     name: 'console',

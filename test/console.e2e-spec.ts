@@ -186,6 +186,15 @@ describe('console: dispatching pages', () => {
     expect((out as URL).pathname).toBe('/oidc/session/end');
     const after = await leaving.get(`${ui}/guichets`);
     expect(after.status).toBe(303);
+    // Both ends of the session are security events of the trail, bounded to the territory.
+    const [signIn, signOut] = await Promise.all(
+      (['sign-in', 'sign-out'] as const).map((action) =>
+        kafka.auditEntries((entry) => entry.action === action && entry.departments.includes('075')),
+      ),
+    );
+    for (const entry of [...signIn, ...signOut])
+      expect(entry).toMatchObject({ app: 'console', channel: 'console', who: signIn[0].who });
+    expect(signIn[0].who).toMatch(/^operator:/);
   });
 
   it('lists the guichets with their channels and lag, names escaped', async () => {

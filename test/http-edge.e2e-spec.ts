@@ -78,9 +78,16 @@ describe('The HTTP edge of every app', () => {
     });
     afterAll(() => app?.close());
 
-    it('has operations and write operations to try', () => {
-      expect(writes.length).toBeGreaterThan(0);
+    it('has operations to try, and refuses a big body even where it takes none', async () => {
       expect(operations.length).toBeGreaterThan(writes.length);
+      // The audit trail only reads: a body sent to it anyway is refused as too large, never a 500.
+      const [first] = operations;
+      const answer = await send(
+        url,
+        { ...first, method: 'POST' },
+        { body: jsonOf(5 * 1024 * 1024) },
+      );
+      expect(answer.status).toBe(413);
     });
 
     it.each([

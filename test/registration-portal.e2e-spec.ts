@@ -15,7 +15,6 @@ import {
 } from '@sne/testing';
 import { createPublicKey } from 'node:crypto';
 import { AppModule } from '../apps/registration/src/app.module';
-import { AuditLog } from '@sne/audit';
 import { loadRegistrationConfig } from '../apps/registration/src/config';
 import { NumeroAllocator } from '../apps/registration/src/demands/numero-allocator';
 import { PendingDemandRepository } from '../apps/registration/src/pending/pending-demand.repository';
@@ -561,7 +560,10 @@ describe('registration: drafts, the portal, shared management, certificates', ()
       expect(read.etag).toBe('"1"');
       expect(read.body.demand.numeroUnique).toBe(demand.numeroUnique);
       expect((await http('GET', url, undefined, stranger.auth)).status).toBe(404);
-      const audit = await app.get(AuditLog).of(demand.numeroUnique);
+      const audit = await kafka.auditEntries(
+        (entry) =>
+          entry.numeroUniques.includes(demand.numeroUnique) && entry.who.startsWith('applicant:'),
+      );
       expect(audit.map((entry) => [entry.who, entry.action])).toContainEqual([
         `applicant:${account.id}`,
         'read-demand',

@@ -2,32 +2,25 @@ import type { INestApplication } from '@nestjs/common';
 import {
   type CloudEvent,
   DemandEventTypes,
-  encodeEvent,
   type GuichetDelivery,
   guichetDeliveryTopic,
-  Topics,
 } from '@sne/contracts';
 import type { Rule } from '@sne/matching';
-import {
-  appEnv,
-  factory,
-  guichetAuth,
-  isolate,
-  operatorAuth,
-  startApp,
-  TestKafka,
-  testToken,
-  waitFor,
-} from '@sne/testing';
-import type { Producer } from 'kafkajs';
-import { AppModule } from '../apps/dispatching/src/app.module';
-import { loadDispatchingConfig } from '../apps/dispatching/src/config';
+import { guichetAuth, isolate, operatorAuth, TestKafka, testToken, waitFor } from '@sne/testing';
 import { GuichetRepository } from '../apps/dispatching/src/guichets/guichet.repository';
 import {
   TERRITORY_MIGRATION_AUTHOR,
   TerritoryMigration,
 } from '../apps/dispatching/src/guichets/territory-migration';
-import { jsonClient } from './support/http-client';
+import {
+  createGuichets,
+  EVERY_DEMAND,
+  type JsonClient,
+  numeroUniqueOf,
+  publishParisAndMoselle,
+  startDispatching,
+} from './support/dispatching-app';
+import { startAuditTrail } from './support/audit-trail-app';
 import { WebhookReceiver } from './support/webhook-receiver';
 
 const operator = (id: string, territory: string[] | 'all', roles = ['territorial-manager']) => ({
@@ -39,7 +32,6 @@ const operator = (id: string, territory: string[] | 'all', roles = ['territorial
   })}`,
 });
 const PARIS_MANAGER = operator('manager.paris', ['075']);
-const EVERYTHING: Rule = { field: 'demand.householdSize', range: { gte: 0 } };
 
 /**
  * The territory as an invariant: a Paris guichet, steered by a Paris manager, tries every way to
@@ -50,21 +42,26 @@ describe('territory of a guichet', () => {
   const kafka = new TestKafka(isolation.topicPrefix);
   const receiver = new WebhookReceiver();
   let app: INestApplication;
-  let producer: Producer;
-  const paris: CloudEvent[] = [];
-  const moselle: CloudEvent[] = [];
+  let auditTrail: INestApplication;
+  let trailClient: JsonClient;
+  let paris: CloudEvent[];
+  let moselle: CloudEvent[];
 
-  let client: ReturnType<typeof jsonClient>;
+  let client: JsonClient;
   const http = (
     method: string,
     path: string,
     body?: unknown,
     headers: Record<string, string> = PARIS_MANAGER,
   ) => client(method, path, body, headers);
-  const numeros = (events: CloudEvent[]) =>
-    events.map((event) => (event.data as { demand: { numeroUnique: string } }).demand.numeroUnique);
-  const numeroOf = (delivery: GuichetDelivery) =>
-    (delivery.event.data as { demand: { numeroUnique: string } }).demand.numeroUnique;
+  const audit = (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = PARIS_MANAGER,
+  ) => trailClient(method, path, body, headers);
+  const numeros = (events: CloudEvent[]) => events.map(numeroUniqueOf);
+  const numeroOf = (delivery: GuichetDelivery) => numeroUniqueOf(delivery.event);
   const readFeed = async (code: string, from = '', headers = PARIS_MANAGER) => {
     const deliveries: GuichetDelivery[] = [];
     let cursor = from;
@@ -84,66 +81,18 @@ describe('territory of a guichet', () => {
 
   beforeAll(async () => {
     await kafka.createPlatformTopics();
-    const config = loadDispatchingConfig(appEnv(isolation, { SUBSCRIPTION_REFRESH_MS: '500' }));
-    let api: string;
-    ({ app, url: api } = await startApp(AppModule.forRoot(config)));
-    client = jsonClient(api);
-    producer = kafka.kafka.producer();
-    await producer.connect();
-    const webhookUrl = await receiver.start();
-    const admin = operatorAuth();
-    const create = (code: string, departments: string[], webhook?: string) =>
-      http(
-        'POST',
-        '/guichets',
-        {
-          code,
-          name: `Guichet ${code}`,
-          type: 'landlord',
-          territory: { departments },
-          referentEmail: `referent.${code.toLowerCase()}@example.fr`,
-          channels: {
-            kafka: { enabled: true },
-            pull: { enabled: true },
-            ...(webhook ? { webhook: { enabled: true, url: webhook } } : {}),
-          },
-        },
-        admin,
-      );
-    expect((await create('P7501', ['075'], webhookUrl)).status).toBe(201);
-    expect((await create('M5701', ['057'])).status).toBe(201);
-    for (const code of ['P7501', 'M5701']) {
-      const saved = await http(
-        'PUT',
-        `/guichets/${code}/subscription`,
-        { eventTypes: [DemandEventTypes.Registered], rule: EVERYTHING },
-        admin,
-      );
-      expect(saved.status).toBe(200);
-    }
-    for (let i = 0; i < 8; i++) {
-      paris.push(
-        factory.demandEvent(
-          DemandEventTypes.Registered,
-          factory.demand({ department: '075', wishedCommunes: ['75056'], guichetCode: '99999' }),
-        ),
-      );
-      moselle.push(
-        factory.demandEvent(
-          DemandEventTypes.Registered,
-          factory.demand({ department: '057', wishedCommunes: ['57463'], guichetCode: '99999' }),
-        ),
-      );
-    }
-    await producer.send({
-      topic: kafka.topic(Topics.DemandEvents),
-      messages: [...paris, ...moselle].map((event) => encodeEvent(event)),
-    });
+    ({ app, client } = await startDispatching(isolation));
+    ({ app: auditTrail, client: trailClient } = await startAuditTrail(isolation));
+    await createGuichets(client, [
+      { code: 'P7501', departments: ['075'], webhook: await receiver.start() },
+      { code: 'M5701', departments: ['057'] },
+    ]);
+    ({ paris, moselle } = await publishParisAndMoselle(kafka, 8));
   });
 
   afterAll(async () => {
-    await producer?.disconnect();
     await app?.close();
+    await auditTrail?.close();
     await receiver.stop();
     await kafka.cleanup();
   });
@@ -214,7 +163,7 @@ describe('territory of a guichet', () => {
     });
     const everything = await http('POST', '/guichets/P7501/subscription/dry-run', {
       eventTypes: [DemandEventTypes.Registered],
-      rule: EVERYTHING,
+      rule: EVERY_DEMAND,
     });
     expect(everything.body.activeDemands).toEqual({
       matching: paris.length,
@@ -296,7 +245,7 @@ describe('territory of a guichet', () => {
     const repository = app.get(GuichetRepository);
     const current = (await repository.latestRevision('P7501'))!;
     const reaching: Rule = {
-      all: [{ field: 'demand.department', anyOf: ['075', '057'] }, EVERYTHING],
+      all: [{ field: 'demand.department', anyOf: ['075', '057'] }, EVERY_DEMAND],
     };
     expect(
       await repository.insertRevision({ ...current, version: current.version + 1, rule: reaching }),
@@ -306,7 +255,7 @@ describe('territory of a guichet', () => {
       guichetCode: 'P7501',
       version: current.version + 2,
       changedBy: TERRITORY_MIGRATION_AUTHOR,
-      rule: { all: [{ field: 'demand.department', anyOf: ['075'] }, EVERYTHING] },
+      rule: { all: [{ field: 'demand.department', anyOf: ['075'] }, EVERY_DEMAND] },
     });
     expect(fixed?.comment).toContain('057');
     expect(await app.get(TerritoryMigration).run()).toEqual([]);
@@ -314,14 +263,28 @@ describe('territory of a guichet', () => {
 
   it('records every read in the audit trail, which a manager reads for their territory only', async () => {
     const admin = operatorAuth();
-    const trail = await http('GET', '/audit?guichet=P7501&limit=1000', undefined, admin);
-    expect(trail.status).toBe(200);
-    const entries = trail.body.entries as Array<{
+    type Entry = {
       who: string;
       action: string;
       channel: string;
+      app: string;
       numeroUniques: string[];
-    }>;
+      guichet?: string;
+      detail?: string;
+    };
+    // Gathered from the dispatcher's outbox through the audit topic: a moment behind.
+    const entries = await waitFor(async () => {
+      const trail = await audit('GET', '/audit?guichet=P7501&limit=1000', undefined, admin);
+      expect(trail.status).toBe(200);
+      const found = trail.body.entries as Entry[];
+      const webhooked = new Set(
+        found
+          .filter((entry) => entry.action === 'deliver' && entry.channel === 'webhook')
+          .flatMap((entry) => entry.numeroUniques),
+      );
+      return numeros(paris).every((numero) => webhooked.has(numero)) && found;
+    });
+    expect(entries.every((entry) => entry.app === 'dispatching')).toBe(true);
     const actions = new Set(entries.map((entry) => entry.action));
     for (const channel of ['kafka', 'webhook']) {
       const delivered = entries.filter(
@@ -341,35 +304,37 @@ describe('territory of a guichet', () => {
     expect(backfilled).toMatchObject({ who: 'operator:manager.paris', channel: 'kafka' });
     expect([...backfilled!.numeroUniques].sort()).toEqual(numeros(paris).sort());
 
-    const asParis = await http('GET', '/audit?guichet=P7501&limit=1000');
+    const asParis = await audit('GET', '/audit?guichet=P7501&limit=1000');
     expect(asParis.status).toBe(200);
     expect(asParis.body.entries.length).toBeGreaterThan(0);
     for (const entry of asParis.body.entries as Array<{ numeroUniques: string[] }>)
       for (const numero of entry.numeroUniques) expect(numero).toMatch(/^075 /);
-    const asMoselle = await http(
+    const asMoselle = await audit(
       'GET',
       '/audit?guichet=P7501&limit=1000',
       undefined,
       operator('manager.moselle', ['057']),
     );
     expect(asMoselle.body.entries).toEqual([]);
-    const byPerson = await http('GET', '/audit?who=operator:manager.paris', undefined, admin);
+    const byPerson = await audit('GET', '/audit?who=operator:manager.paris', undefined, admin);
     expect(
       (byPerson.body.entries as Array<{ who: string }>).every(
         (entry) => entry.who === 'operator:manager.paris',
       ),
     ).toBe(true);
 
-    const csv = await http('GET', '/audit?guichet=P7501&format=csv', undefined, admin);
+    const csv = await audit('GET', '/audit?guichet=P7501&format=csv', undefined, admin);
     expect(csv.type).toContain('text/csv');
-    expect(csv.bytes.toString('utf8')).toContain('date;qui;action;canal;numeros_uniques');
+    expect(csv.bytes.toString('utf8')).toContain(
+      'date;qui;action;canal;application;numeros_uniques',
+    );
 
-    expect((await http('GET', '/audit', undefined, guichetAuth('P7501', ['075']))).status).toBe(
+    expect((await audit('GET', '/audit', undefined, guichetAuth('P7501', ['075']))).status).toBe(
       403,
     );
     expect(
       (
-        await http(
+        await audit(
           'GET',
           '/audit',
           undefined,
@@ -377,6 +342,64 @@ describe('territory of a guichet', () => {
         )
       ).status,
     ).toBe(403);
-    expect((await http('GET', '/audit?guichet=nope', undefined, admin)).status).toBe(400);
+    expect((await audit('GET', '/audit?guichet=nope', undefined, admin)).status).toBe(400);
+  });
+
+  it('records every refusal and every national reach granted, for the trail to show', async () => {
+    const admin = operatorAuth();
+    const refusals = await waitFor(async () => {
+      const trail = await audit(
+        'GET',
+        '/audit?who=operator:manager.paris&action=access-refused&limit=1000',
+        undefined,
+        admin,
+      );
+      const found = trail.body.entries as Array<{ guichet?: string; detail: string }>;
+      return (
+        found.some((entry) => entry.detail.startsWith('POST /guichets/:code/backfill')) && found
+      );
+    });
+    expect(refusals).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          guichet: 'M5701',
+          detail: expect.stringMatching(/^GET \/guichets\/:code\/feed: forbidden: /),
+          departments: ['075'],
+        }),
+        expect.objectContaining({ detail: expect.stringMatching(/^POST \/guichets: forbidden: /) }),
+        expect.objectContaining({
+          guichet: 'P7501',
+          detail: expect.stringMatching(/^PUT \/guichets\/:code\/subscription: rule-violation: /),
+        }),
+      ]),
+    );
+    // The Paris manager reads their own refusals; Moselle's manager does not.
+    const asParis = await audit('GET', '/audit?action=access-refused&limit=1000');
+    expect(asParis.body.entries.length).toBeGreaterThanOrEqual(refusals.length);
+    const asMoselle = await audit(
+      'GET',
+      '/audit?who=operator:manager.paris&limit=1000',
+      undefined,
+      operator('manager.moselle', ['057']),
+    );
+    expect(
+      (asMoselle.body.entries as Array<{ action: string }>).filter(
+        (entry) => entry.action === 'access-refused',
+      ),
+    ).toEqual([]);
+
+    const granted = await waitFor(async () => {
+      const trail = await audit('GET', '/audit?action=create-national-guichet', undefined, admin);
+      return trail.body.entries.length > 0 && trail.body.entries;
+    });
+    expect(granted).toEqual([
+      expect.objectContaining({
+        who: 'operator:operator.test',
+        guichet: 'N0001',
+        detail: 'national mandate: suivi national du DALO',
+      }),
+    ]);
+    // A national reach is for national eyes only.
+    expect((await audit('GET', '/audit?action=create-national-guichet')).body.entries).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/config.sh"
 source "$SNE_ROOT/deploy/local/lib.sh"
 
 # The identity provider first: the others fetch its keys to verify their callers' tokens.
-APPS=(identity-provider registration dispatching renewal-notices document-ingestion console)
+APPS=(identity-provider audit-trail registration dispatching renewal-notices document-ingestion console)
 IDP_ISSUER="http://$SNE_HOST:$SNE_IDENTITY_PROVIDER_PORT/oidc"
 
 app_port() {
@@ -17,6 +17,7 @@ app_port() {
     document-ingestion) echo "$SNE_DOCUMENT_INGESTION_PORT" ;;
     console) echo "$SNE_CONSOLE_PORT" ;;
     identity-provider) echo "$SNE_IDENTITY_PROVIDER_PORT" ;;
+    audit-trail) echo "$SNE_AUDIT_TRAIL_PORT" ;;
     *) die "unknown app: $1 (${APPS[*]})" ;;
   esac
 }

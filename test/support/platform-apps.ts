@@ -1,4 +1,6 @@
 import type { DynamicModule } from '@nestjs/common';
+import * as auditTrail from '../../apps/audit-trail/src/app.module';
+import { loadAuditTrailConfig } from '../../apps/audit-trail/src/config';
 import * as dispatching from '../../apps/dispatching/src/app.module';
 import { loadDispatchingConfig } from '../../apps/dispatching/src/config';
 import * as documentIngestion from '../../apps/document-ingestion/src/app.module';
@@ -27,5 +29,9 @@ export const API_APPS: ReadonlyArray<{ name: string; module: (env: Env) => Dynam
   {
     name: 'document-ingestion',
     module: (env) => documentIngestion.AppModule.forRoot(loadDocumentIngestionConfig(env)),
+  },
+  {
+    name: 'audit-trail',
+    module: (env) => auditTrail.AppModule.forRoot(loadAuditTrailConfig(env)),
   },
 ];

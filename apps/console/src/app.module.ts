@@ -1,3 +1,4 @@
+import { AuditModule } from '@sne/audit';
 import {
   type DynamicModule,
   type MiddlewareConsumer,
@@ -42,6 +43,8 @@ export class AppModule implements NestModule {
       imports: [
         PlatformModule.forRoot({ appName: APP_NAME, logLevel: config.LOG_LEVEL }),
         KafkaModule.forRoot(kafkaSettingsFrom(config, APP_NAME)),
+        // No store of its own: its entries go to the audit topic, acknowledged.
+        AuditModule.forRoot(),
         QueuesModule.forRoot(redisSettingsFrom(config)),
       ],
       controllers: [

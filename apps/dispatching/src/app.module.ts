@@ -1,4 +1,4 @@
-import { AuditController, AuditLog } from '@sne/audit';
+import { AuditModule } from '@sne/audit';
 import { AuthModule, accessTokenSettingsFrom } from '@sne/auth';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { KafkaModule, kafkaSettingsFrom } from '@sne/kafka';
@@ -49,10 +49,10 @@ export class AppModule {
         AuthModule.forRoot({ verification: accessTokenSettingsFrom(config, APP_NAME) }),
         KafkaModule.forRoot(kafkaSettingsFrom(config, APP_NAME)),
         PersistenceModule.forRoot(mongoSettingsFrom(config, APP_NAME)),
+        AuditModule.forRoot(),
         QueuesModule.forRoot(redisSettingsFrom(config)),
       ],
       controllers: [
-        AuditController,
         GuichetOnboardingController,
         GuichetsController,
         KafkaAccessController,
@@ -63,7 +63,6 @@ export class AppModule {
         WebhooksController,
       ],
       providers: [
-        AuditLog,
         LagService,
         { provide: DISPATCH_CONCURRENCY, useValue: config.DISPATCH_CONCURRENCY },
         { provide: SUBSCRIPTION_REFRESH_MS, useValue: config.SUBSCRIPTION_REFRESH_MS },

@@ -8,7 +8,7 @@ import { PlatformModule } from '@sne/platform';
 import { PdfSafety } from '@sne/printing';
 import { QueuesModule, redisSettingsFrom } from '@sne/queues';
 import { createPublicKey } from 'node:crypto';
-import { AuditController, AuditLog } from '@sne/audit';
+import { AuditModule } from '@sne/audit';
 import { BatchProcessor } from './batches/batch.processor';
 import { BATCH_LOAD_WINDOW, BatchQueue } from './batches/batch-queue';
 import { BatchRepository } from './batches/batch.repository';
@@ -60,12 +60,12 @@ export class AppModule {
         AuthModule.forRoot({ verification: accessTokenSettingsFrom(config, APP_NAME) }),
         KafkaModule.forRoot(kafkaSettingsFrom(config, APP_NAME)),
         PersistenceModule.forRoot(mongoSettingsFrom(config, APP_NAME)),
+        AuditModule.forRoot(),
         QueuesModule.forRoot(redisSettingsFrom(config)),
         MailModule.forRoot(mailSettingsFrom(config)),
         FileStorageModule.forRoot(fileStorageSettingsFrom(config)),
       ],
       controllers: [
-        AuditController,
         DocumentsController,
         PortalDocumentsController,
         BatchesController,
@@ -88,7 +88,6 @@ export class AppModule {
         { provide: PURGE_SWEEP_MS, useValue: config.PURGE_SWEEP_MS },
         { provide: BATCH_SETTINGS, useValue: batchSettings },
         { provide: BATCH_LOAD_WINDOW, useValue: config.BATCH_LOAD_WINDOW },
-        AuditLog,
         BatchProcessor,
         BatchQueue,
         BatchRepository,

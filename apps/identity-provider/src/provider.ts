@@ -12,6 +12,7 @@ export const PLATFORM_APIS = [
   'dispatching',
   'renewal-notices',
   'document-ingestion',
+  'audit-trail',
 ];
 
 /** The OpenID scopes a person's sign-in may grant the web client. */

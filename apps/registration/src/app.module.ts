@@ -3,7 +3,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { KafkaModule, kafkaSettingsFrom } from '@sne/kafka';
 import { PersistenceModule, mongoSettingsFrom } from '@sne/persistence';
 import { PlatformModule } from '@sne/platform';
-import { AuditController, AuditLog } from '@sne/audit';
+import { AuditModule } from '@sne/audit';
 import { CERTIFICATE_KEY, CertificateDocuments } from './certificates/certificate-documents';
 import { CertificatesController, certificateKeyFrom } from './certificates/certificates.controller';
 import { APP_NAME, type RegistrationConfig } from './config';
@@ -35,9 +35,9 @@ export class AppModule {
         AuthModule.forRoot({ verification: accessTokenSettingsFrom(config, APP_NAME) }),
         KafkaModule.forRoot(kafkaSettingsFrom(config, APP_NAME)),
         PersistenceModule.forRoot(mongoSettingsFrom(config, APP_NAME)),
+        AuditModule.forRoot(),
       ],
       controllers: [
-        AuditController,
         DemandsController,
         CertificatesController,
         DraftsController,
@@ -48,7 +48,6 @@ export class AppModule {
         { provide: OUTBOX_SWEEP_MS, useValue: config.OUTBOX_SWEEP_MS },
         { provide: PORTAL_GUICHET, useValue: config.PORTAL_GUICHET_CODE },
         { provide: CERTIFICATE_KEY, useValue: certificateKeyFrom(config.CERTIFICATE_SIGNING_KEY) },
-        AuditLog,
         CertificateDocuments,
         ControlKeyIndex,
         DemandRepository,

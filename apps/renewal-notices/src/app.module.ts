@@ -1,4 +1,4 @@
-import { AuditController, AuditLog } from '@sne/audit';
+import { AuditModule } from '@sne/audit';
 import { AuthModule, accessTokenSettingsFrom } from '@sne/auth';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { KafkaModule, kafkaSettingsFrom } from '@sne/kafka';
@@ -34,13 +34,13 @@ export class AppModule {
         AuthModule.forRoot({ verification: accessTokenSettingsFrom(config, APP_NAME) }),
         KafkaModule.forRoot(kafkaSettingsFrom(config, APP_NAME)),
         PersistenceModule.forRoot(mongoSettingsFrom(config, APP_NAME)),
+        AuditModule.forRoot(),
         QueuesModule.forRoot(redisSettingsFrom(config)),
         MailModule.forRoot(mailSettingsFrom(config)),
         SmsModule.forRoot(smsSettingsFrom(config)),
       ],
-      controllers: [AuditController, NoticesController, LettersController],
+      controllers: [NoticesController, LettersController],
       providers: [
-        AuditLog,
         { provide: RENEWAL_NOTICES_CONFIG, useValue: config },
         { provide: RENEWAL_SETTINGS, useValue: renewalSettingsFrom(config) },
         CalendarProjection,

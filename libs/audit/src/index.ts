@@ -1,2 +1,5 @@
+export * from './audit-record';
 export * from './audit-log';
-export * from './audit.controller';
+export * from './audit-relay';
+export * from './audit.module';
+export * from './refusal-audit';

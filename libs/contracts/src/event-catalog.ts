@@ -1,3 +1,4 @@
+import { AuditEventTypes, auditRecordDataSchema } from './events/audit-events';
 import { DemandEventTypes, demandEventDataSchema } from './events/demand-events';
 import { DocumentEventTypes, documentEventDataSchema } from './events/document-events';
 import { NoticeEventTypes, noticeEventDataSchema } from './events/notice-events';
@@ -60,6 +61,12 @@ export const EVENT_CATALOG: readonly EventCatalogEntry[] = [
     topic: Topics.RegistrationCommands,
     summary: 'Radiate a demand not renewed one month after its anniversary.',
     dataSchema: radiateForNonRenewalDataSchema,
+  },
+  {
+    type: AuditEventTypes.Recorded,
+    topic: Topics.AuditTrail,
+    summary: 'An entry of the audit trail: a read of personal data or a security event.',
+    dataSchema: auditRecordDataSchema,
   },
 ];
 

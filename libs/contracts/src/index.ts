@@ -9,3 +9,4 @@ export * from './events/document-events';
 export * from './events/notice-events';
 export * from './events/registration-commands';
 export * from './events/guichet-deliveries';
+export * from './events/audit-events';

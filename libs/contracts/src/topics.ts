@@ -9,6 +9,7 @@ export const Topics = {
   NoticeEvents: 'sne.notice.events.v1',
   RegistrationCommands: 'sne.registration.commands.v1',
   DeadLetter: 'sne.dead-letter.v1',
+  AuditTrail: 'sne.audit.v1',
 } as const;
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];
@@ -25,7 +26,12 @@ export interface TopicSpec {
 }
 
 export type AppName =
-  'registration' | 'dispatching' | 'renewal-notices' | 'document-ingestion' | 'console';
+  | 'registration'
+  | 'dispatching'
+  | 'renewal-notices'
+  | 'document-ingestion'
+  | 'console'
+  | 'audit-trail';
 
 export const TOPIC_SPECS: readonly TopicSpec[] = [
   {
@@ -74,6 +80,16 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
     key: 'the original message key',
     producers: ['registration', 'dispatching', 'renewal-notices', 'document-ingestion'],
     consumers: ['console'],
+  },
+  {
+    name: Topics.AuditTrail,
+    partitions: 6,
+    retentionDays: 30,
+    description:
+      'The audit trail: every read of personal data and every security event (sign-in, refusal, national reach, Kafka credentials), recorded by the app where it happened.',
+    key: 'who (the principal), so that one person’s entries stay in order',
+    producers: ['registration', 'dispatching', 'renewal-notices', 'document-ingestion', 'console'],
+    consumers: ['audit-trail'],
   },
 ];
 

@@ -127,7 +127,8 @@ export class EventConsumerFactory implements OnModuleDestroy {
         groupId,
         sessionTimeout: 30_000,
         heartbeatInterval: 3_000,
-        retry: { retries: 10, restartOnFailure: () => Promise.resolve(true) },
+        // A consumer stopped while it joins its group fails that join: it must not come back.
+        retry: { retries: 10, restartOnFailure: () => Promise.resolve(!stopped) },
       });
       consumer = candidate;
       try {

@@ -32,6 +32,7 @@ export const KAFKA_SERVICES: readonly AppName[] = [
   'renewal-notices',
   'document-ingestion',
   'console',
+  'audit-trail',
 ];
 
 export function serviceUser(app: AppName): string {

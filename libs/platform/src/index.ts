@@ -17,4 +17,5 @@ export * from './http/public-route';
 export * from './http/if-match';
 export * from './http/request-body-errors';
 export * from './http/path-parameters';
+export * from './http/refusal-recorder';
 export * from './outbound';

@@ -33,6 +33,7 @@ const TEST_APIS = [
   'renewal-notices',
   'document-ingestion',
   'console',
+  'audit-trail',
 ];
 
 const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');

@@ -1,4 +1,4 @@
-import { type AppName, TOPIC_SPECS } from '@sne/contracts';
+import { type AppName, type AuditRecordData, TOPIC_SPECS, Topics } from '@sne/contracts';
 import { KafkaAccessAdmin, type KafkaSettings, serviceUser } from '@sne/kafka';
 import { servicePasswords } from '../../../scripts/kafka-access';
 import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
@@ -12,6 +12,7 @@ import { waitFor } from './wait-for';
 export class TestKafka {
   readonly kafka: Kafka;
   private readonly consumers: Consumer[] = [];
+  private auditTopic: Promise<{ messages: KafkaMessage[] }> | undefined;
 
   constructor(
     readonly topicPrefix: string,
@@ -72,6 +73,29 @@ export class TestKafka {
           description: `${count} message(s) on ${this.topic(name)} (got ${messages.length})`,
         }),
     };
+  }
+
+  /**
+   * The audit entries the apps of this file published (the audit topic, as the audit-trail app
+   * gathers it) that match, once at least `atLeast` of them are there: entries travel through
+   * each app's outbox, a moment after the read they record.
+   */
+  async auditEntries(
+    matches: (entry: AuditRecordData) => boolean,
+    atLeast = 1,
+    timeoutMs = 30_000,
+  ): Promise<AuditRecordData[]> {
+    this.auditTopic ??= this.collect(Topics.AuditTrail);
+    const { messages } = await this.auditTopic;
+    const matching = () =>
+      messages
+        .map((message) => (JSON.parse(message.value!.toString()) as { data: AuditRecordData }).data)
+        .filter(matches)
+        .sort((a, b) => a.at.localeCompare(b.at));
+    return waitFor(() => (matching().length >= atLeast ? matching() : undefined), {
+      timeoutMs,
+      description: `${atLeast} matching audit entr(ies) on ${this.topic(Topics.AuditTrail)}`,
+    });
   }
 
   /**

@@ -1,14 +1,36 @@
 import { Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiQuery } from '@nestjs/swagger';
+import { AuditLog } from '@sne/audit';
 import { html } from '@sne/platform';
 import type { Request, Response } from 'express';
 import { layout } from '../html';
 import { SignInService } from './sign-in.service';
+import type { SignedIn } from './signed-in-session';
 
 /** Signing in and out through the identity provider; the only pages open without a session. */
 @Controller('auth')
 export class SignInController {
-  constructor(private readonly signIn: SignInService) {}
+  constructor(
+    private readonly signIn: SignInService,
+    private readonly audit: AuditLog,
+  ) {}
+
+  /** Sign-ins and sign-outs are security events of the trail, bounded by the person's territory. */
+  private record(action: 'sign-in' | 'sign-out', person: SignedIn): Promise<void> {
+    return this.audit.record({
+      principal: {
+        kind: 'operator',
+        id: person.sub,
+        roles: person.roles,
+        territory: person.territory,
+      },
+      action,
+      channel: 'console',
+      departments: person.territory === 'all' ? [] : person.territory,
+      detail: `roles: ${person.roles.join(', ')}`,
+      at: new Date(),
+    });
+  }
 
   @Get('login')
   async login(
@@ -48,6 +70,7 @@ export class SignInController {
           ),
         );
     }
+    await this.record('sign-in', signedIn);
     // A new session id at sign-in: a session fixed beforehand by someone else is worth nothing.
     request.session.regenerate((failed) => {
       if (failed) {
@@ -62,7 +85,9 @@ export class SignInController {
   /** A form of the console's (CSRF token checked before it gets here). */
   @Post('logout')
   async logout(@Req() request: Request, @Res() response: Response) {
-    const url = await this.signIn.logoutUrl(request.session.signedIn);
+    const person = request.session.signedIn;
+    if (person) await this.record('sign-out', person);
+    const url = await this.signIn.logoutUrl(person);
     request.session.destroy(() => response.redirect(303, url));
   }
 }

@@ -1,6 +1,8 @@
 import { Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { OwnGuichet, Roles } from '@sne/auth';
+import { AuditLog } from '@sne/audit';
+import { CurrentPrincipal, OwnGuichet, type Principal, Roles } from '@sne/auth';
+import { isNationalTerritory } from '@sne/matching';
 import { guichetCodeOf } from '@sne/platform';
 import { GUICHET_MANAGERS } from '../guichets/guichets.controller';
 import { GuichetsService } from '../guichets/guichets.service';
@@ -18,6 +20,7 @@ export class KafkaAccessController {
   constructor(
     private readonly guichets: GuichetsService,
     private readonly access: GuichetKafkaAccess,
+    private readonly audit: AuditLog,
   ) {}
 
   @Post('credentials')
@@ -26,7 +29,19 @@ export class KafkaAccessController {
     summary:
       "New SASL/SCRAM credentials of the guichet's Kafka principal, shown once; the previous password stops working",
   })
-  async issue(@Param('code') code: string): Promise<KafkaCredentials> {
-    return this.access.issueCredentials(await this.guichets.get(guichetCodeOf(code)));
+  async issue(
+    @CurrentPrincipal() principal: Principal,
+    @Param('code') code: string,
+  ): Promise<KafkaCredentials> {
+    const guichet = await this.guichets.get(guichetCodeOf(code));
+    // Recorded before the secret exists: no credentials are ever issued unrecorded.
+    await this.audit.record({
+      principal,
+      action: 'issue-kafka-credentials',
+      guichet: guichet.code,
+      departments: isNationalTerritory(guichet.territory) ? [] : guichet.territory.departments,
+      at: new Date(),
+    });
+    return this.access.issueCredentials(guichet);
   }
 }

@@ -4,9 +4,11 @@ import {
   type ExceptionFilter,
   HttpException,
   HttpStatus,
+  Inject,
   Logger,
+  Optional,
 } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { currentCorrelationId } from '../logging/correlation';
 import {
@@ -16,10 +18,12 @@ import {
   GoneError,
   InvalidInputError,
   NotFoundError,
+  OutsideTerritoryError,
   RuleViolationError,
   StaleVersionError,
   UnauthenticatedError,
 } from './errors';
+import { REFUSAL_RECORDER, type RefusalRecorder } from './refusal-recorder';
 
 const STATUS: ReadonlyArray<[new (...args: never[]) => DomainError, number]> = [
   [NotFoundError, HttpStatus.NOT_FOUND],
@@ -50,8 +54,12 @@ export interface ErrorBody {
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpErrors');
 
+  constructor(@Optional() @Inject(REFUSAL_RECORDER) private readonly refusals?: RefusalRecorder) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
+    if (exception instanceof ForbiddenError || exception instanceof OutsideTerritoryError)
+      this.recordRefusal(host.switchToHttp().getRequest<Request>(), exception);
     const correlationId = currentCorrelationId();
     // A body an endpoint shaped itself (the readiness report) is sent as it is.
     if (exception instanceof HttpException) {
@@ -66,6 +74,28 @@ export class AllExceptionsFilter implements ExceptionFilter {
     // A route that answers a file has set its type and disposition already: an error is JSON.
     response.removeHeader('Content-Disposition');
     response.status(status).type('application/json').json(body);
+  }
+
+  /** The refusal stands whether or not its record is kept: the caller is not kept waiting. */
+  private recordRefusal(request: Request, error: DomainError): void {
+    if (!this.refusals) return;
+    const caller = request as Request & { principal?: unknown; applicant?: unknown };
+    if (!caller.principal && !caller.applicant) return;
+    const route = (request.route as { path?: unknown } | undefined)?.path;
+    this.refusals
+      .refused(
+        {
+          method: request.method,
+          route: typeof route === 'string' ? route : '(no route)',
+          params: (request.params ?? {}) as Record<string, string>,
+          principal: caller.principal,
+          applicant: caller.applicant,
+        },
+        error,
+      )
+      .catch((failure: unknown) =>
+        this.logger.warn({ msg: 'a refusal could not be audited', reason: String(failure) }),
+      );
   }
 
   private toResponse(exception: unknown): [number, ErrorBody] {
