@@ -22,6 +22,17 @@ app_port() {
   esac
 }
 
+# The identity provider's initial access token for client registration (RFC 7591), which only
+# the dispatcher holds: it registers each guichet's machine client when the guichet is created.
+registration_token() {
+  local file="$SNE_RUN_DIR/auth/registration.token"
+  if [ ! -s "$file" ]; then
+    mkdir -p "$(dirname "$file")" && chmod 700 "$(dirname "$file")"
+    (umask 077 && head -c 32 /dev/urandom | base64 | tr -d '/+=\n' > "$file")
+  fi
+  cat "$file"
+}
+
 live() { curl -fs -o /dev/null --max-time 2 "http://$SNE_HOST:$1/health/live"; }
 
 start_app() {
@@ -38,13 +49,17 @@ start_app() {
   # The provider signs with the run directory's key (scripts/local-signing-key.ts) and knows the
   # sample people; the console is its web client; the other apps verify its tokens. Each app
   # connects to Kafka as its own principal (scripts/kafka-access.ts).
-  local idp_keys='' console_secret='' kafka_user='' kafka_password=''
+  local idp_keys='' console_secret='' kafka_user='' kafka_password='' registration='' registration_url=''
   if [ "$app" != identity-provider ]; then
     kafka_user="sne-$app"
     kafka_password=$(cd "$SNE_ROOT" && node dist/scripts/kafka-access.js password "$app")
   fi
   case "$app" in
-    identity-provider) idp_keys=$(cd "$SNE_ROOT" && node dist/scripts/local-signing-key.js private-jwks) ;;
+    identity-provider)
+      idp_keys=$(cd "$SNE_ROOT" && node dist/scripts/local-signing-key.js private-jwks)
+      registration=$(registration_token)
+      ;;
+    dispatching) registration=$(registration_token) registration_url="$IDP_ISSUER/reg" ;;
     console) console_secret=$(cd "$SNE_ROOT" && node dist/scripts/idp-clients.js ensure-web-client "http://$SNE_HOST:$SNE_CONSOLE_PORT") ;;
   esac
   HTTP_HOST="$SNE_HOST" HTTP_PORT="$port" \
@@ -56,6 +71,7 @@ start_app() {
     CONSOLE_OIDC_ISSUER="$IDP_ISSUER" CONSOLE_OIDC_CLIENT_SECRET="$console_secret" \
     CONSOLE_PUBLIC_URL="http://$SNE_HOST:$SNE_CONSOLE_PORT" \
     IDP_ISSUER="$IDP_ISSUER" IDP_SIGNING_JWKS="$idp_keys" \
+    IDP_REGISTRATION_TOKEN="$registration" IDP_REGISTRATION_URL="$registration_url" \
     KAFKA_SASL_USERNAME="$kafka_user" KAFKA_SASL_PASSWORD="$kafka_password" \
     spawn "$app" node --enable-source-maps "$entry"
   wait_for "$app" 60 live "$port"

@@ -35,6 +35,11 @@ import { GuichetsService } from './guichets/guichets.service';
 import { TerritoryMigration } from './guichets/territory-migration';
 import { GuichetKafkaAccess } from './kafka-access/guichet-kafka-access';
 import { KafkaAccessController } from './kafka-access/kafka-access.controller';
+import {
+  GuichetMachineClients,
+  MACHINE_CLIENT_SETTINGS,
+} from './machine-clients/guichet-machine-clients';
+import { MachineClientsController } from './machine-clients/machine-clients.controller';
 import { GuichetOnboardingController } from './onboarding/guichet-onboarding.controller';
 import { GuichetOnboarding } from './onboarding/guichet-onboarding.service';
 
@@ -56,6 +61,7 @@ export class AppModule {
         GuichetOnboardingController,
         GuichetsController,
         KafkaAccessController,
+        MachineClientsController,
         LagController,
         RulesController,
         FeedController,
@@ -71,6 +77,14 @@ export class AppModule {
         GuichetsService,
         GuichetOnboarding,
         GuichetKafkaAccess,
+        GuichetMachineClients,
+        {
+          provide: MACHINE_CLIENT_SETTINGS,
+          useValue: {
+            registrationUrl: config.IDP_REGISTRATION_URL,
+            registrationToken: config.IDP_REGISTRATION_TOKEN,
+          },
+        },
         DemandStateRepository,
         DeliveryTopics,
         SubscriptionIndex,

@@ -8,7 +8,7 @@ import {
   mongoEnv,
   redisEnv,
 } from '@sne/platform';
-import { bool, num } from 'envalid';
+import { bool, num, str } from 'envalid';
 import type { CleanedEnv } from 'envalid';
 
 export const APP_NAME = 'dispatching';
@@ -48,6 +48,16 @@ export const dispatchingEnv = {
     desc:
       'Partitions of the event topics dispatched at the same time (order kept per demand); more ' +
       'than 1 pays on MongoDB, not on FerretDB whose SQLite backend writes one at a time',
+  }),
+  IDP_REGISTRATION_URL: str({
+    default: '',
+    desc:
+      "The identity provider's client registration endpoint (RFC 7591, …/oidc/reg): each guichet " +
+      'gets its machine client there when created; empty: clients are registered by hand',
+  }),
+  IDP_REGISTRATION_TOKEN: str({
+    default: '',
+    desc: "The provider's initial access token for that registration (a secret)",
   }),
   SUBSCRIPTION_REFRESH_MS: num({
     default: 5_000,

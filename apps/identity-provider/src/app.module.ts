@@ -63,6 +63,7 @@ export class AppModule implements NestModule, OnModuleDestroy {
               secureCookies: config.IDP_SECURE_COOKIES,
               adapter: redisAdapterFactory(redis, config.IDP_KEY_PREFIX),
               accounts,
+              registrationToken: config.IDP_REGISTRATION_TOKEN,
             }),
         },
         {

@@ -58,6 +58,10 @@ export const identityProviderEnv = {
     desc: "Keys signing the provider's cookies (32+ characters, comma-separated; the first signs)",
   }),
   IDP_KEY_PREFIX: str({ default: 'sne:idp:', desc: 'Prefix of the Redis keys of the provider' }),
+  IDP_REGISTRATION_TOKEN: str({
+    default: '',
+    desc: "Initial access token of client registration (RFC 7591), held by the dispatcher to register each guichet's machine client; empty: registration closed",
+  }),
 };
 
 export type IdentityProviderConfig = Readonly<CleanedEnv<typeof identityProviderEnv>>;

@@ -30,7 +30,12 @@ export interface ProviderSettings {
   readonly secureCookies: boolean;
   readonly adapter: new (model: string) => Adapter;
   readonly accounts: AccountStore;
+  /** RFC 7591's initial access token for guichets' clients; empty: no registration endpoint. */
+  readonly registrationToken: string;
 }
+
+/** Routes of client registration (RFC 7591) and its management (RFC 7592). */
+const REGISTRATION_ROUTES = new Set(['registration', 'client_update']);
 
 /**
  * The OpenID provider (oidc-provider, the certified implementation). Machines: client
@@ -52,12 +57,29 @@ export function createProvider(settings: ProviderSettings): Provider {
     enabledJWA: { clientAuthSigningAlgValues: ['ES256'] },
     extraClientMetadata: {
       properties: ['sne_client'],
-      validator(_ctx, key, value) {
-        if (key !== 'sne_client' || value === undefined) return;
+      validator(ctx, key, value, metadata) {
+        if (key !== 'sne_client') return;
+        const registering = REGISTRATION_ROUTES.has(ctx?.oidc?.route ?? '');
+        if (value === undefined) {
+          if (registering) throw new errors.InvalidClientMetadata('sne_client is required');
+          return;
+        }
+        let client: MachineClient;
         try {
-          parseMachineClient(value);
+          client = parseMachineClient(value);
         } catch (error) {
           throw new errors.InvalidClientMetadata((error as Error).message);
+        }
+        // Registration makes guichets' machine clients, nothing more: no operator's roles, no
+        // sign-in of people, no redirect.
+        if (registering) {
+          if (client.kind !== 'guichet')
+            throw new errors.InvalidClientMetadata('registration is for guichet clients only');
+          const grants = (metadata as { grant_types?: string[] }).grant_types ?? [];
+          if (grants.length !== 1 || grants[0] !== 'client_credentials')
+            throw new errors.InvalidClientMetadata('grant_types: client_credentials only');
+          if (((metadata as { redirect_uris?: string[] }).redirect_uris ?? []).length > 0)
+            throw new errors.InvalidClientMetadata('redirect_uris: none');
         }
       },
     },
@@ -78,6 +100,24 @@ export function createProvider(settings: ProviderSettings): Provider {
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
+      // The dispatcher registers each guichet's client when the guichet is created, and
+      // replaces or deletes it with the registration access token it got (RFC 7591, 7592).
+      registration: {
+        enabled: settings.registrationToken !== '',
+        initialAccessToken: settings.registrationToken || false,
+        idFactory: (ctx) => {
+          const client = (ctx.oidc.body as { sne_client?: { clientId?: unknown } } | undefined)
+            ?.sne_client;
+          if (typeof client?.clientId !== 'string')
+            throw new errors.InvalidClientMetadata('sne_client.clientId is required');
+          return client.clientId;
+        },
+        issueRegistrationAccessToken: true,
+      },
+      registrationManagement: {
+        enabled: settings.registrationToken !== '',
+        rotateRegistrationAccessToken: false,
+      },
       rpInitiatedLogout: {
         enabled: true,
         // `form` is the provider's own hidden form (its CSRF token inside); nothing from elsewhere.

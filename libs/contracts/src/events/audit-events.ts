@@ -32,6 +32,8 @@ export const SECURITY_ACTIONS = [
   'access-refused',
   'create-national-guichet',
   'issue-kafka-credentials',
+  'issue-oauth-credentials',
+  'revoke-oauth-client',
 ] as const;
 
 export const AUDIT_ACTIONS = [...PERSONAL_DATA_ACTIONS, ...SECURITY_ACTIONS] as const;

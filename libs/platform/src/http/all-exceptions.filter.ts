@@ -22,6 +22,7 @@ import {
   RuleViolationError,
   StaleVersionError,
   UnauthenticatedError,
+  UpstreamError,
 } from './errors';
 import { REFUSAL_RECORDER, type RefusalRecorder } from './refusal-recorder';
 
@@ -34,6 +35,7 @@ const STATUS: ReadonlyArray<[new (...args: never[]) => DomainError, number]> = [
   [RuleViolationError, HttpStatus.UNPROCESSABLE_ENTITY],
   [UnauthenticatedError, HttpStatus.UNAUTHORIZED],
   [ForbiddenError, HttpStatus.FORBIDDEN],
+  [UpstreamError, HttpStatus.BAD_GATEWAY],
 ];
 
 export interface ErrorBody {

@@ -71,3 +71,8 @@ export class ForbiddenError extends DomainError {
 
 /** A rule or a request that reaches outside the caller's territory: refused, and audited. */
 export class OutsideTerritoryError extends RuleViolationError {}
+
+/** A server the request depends on (the identity provider…) failed or refused: try again later. */
+export class UpstreamError extends DomainError {
+  readonly code = 'upstream-unavailable';
+}

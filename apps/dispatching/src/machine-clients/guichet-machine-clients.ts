@@ -1,0 +1,158 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { isNationalTerritory } from '@sne/matching';
+import { MONGO_CONNECTION } from '@sne/persistence';
+import { ConflictError, UpstreamError } from '@sne/platform';
+import { type Connection, type Model, Schema } from 'mongoose';
+import type { Guichet } from '../guichets/guichet';
+
+export const MACHINE_CLIENT_SETTINGS = Symbol('MACHINE_CLIENT_SETTINGS');
+
+export interface MachineClientSettings {
+  /** The provider's registration endpoint (RFC 7591); empty: no client is made here. */
+  readonly registrationUrl: string;
+  readonly registrationToken: string;
+}
+
+/** What the guichet's software authenticates with at the token endpoint, shown once. */
+export interface MachineClientCredentials {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly tokenEndpointAuthMethod: 'client_secret_basic';
+}
+
+interface RegistrationDocument {
+  /** The guichet's code, which is also its client id. */
+  _id: string;
+  /** Where the client is managed (RFC 7592) and with which token: a secret, never shown. */
+  registrationClientUri: string;
+  registrationAccessToken: string;
+  registeredAt: string;
+}
+
+interface RegistrationAnswer {
+  client_id: string;
+  client_secret: string;
+  registration_client_uri: string;
+  registration_access_token: string;
+}
+
+const TIMEOUT_MS = 10_000;
+
+/**
+ * Each guichet's OAuth 2.0 client at the identity provider, registered and revoked through the
+ * provider's registration API (RFC 7591 and 7592) with what the guichet is: its code as client
+ * id, its type and territory fixed in the client, so its tokens can claim nothing else.
+ */
+@Injectable()
+export class GuichetMachineClients implements OnModuleInit {
+  private readonly registrations: Model<RegistrationDocument>;
+
+  constructor(
+    @Inject(MONGO_CONNECTION) connection: Connection,
+    @Inject(MACHINE_CLIENT_SETTINGS) private readonly settings: MachineClientSettings,
+  ) {
+    this.registrations = connection.model<RegistrationDocument>(
+      'GuichetMachineClient',
+      new Schema<RegistrationDocument>(
+        {
+          _id: String,
+          registrationClientUri: String,
+          registrationAccessToken: String,
+          registeredAt: String,
+        },
+        { versionKey: false },
+      ),
+      'guichet_machine_clients',
+    );
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.registrations.init();
+  }
+
+  get enabled(): boolean {
+    return this.settings.registrationUrl !== '';
+  }
+
+  /**
+   * Registers the guichet's client, or replaces the one it had (a new secret: the old one stops
+   * working at once, its tokens within their minute).
+   */
+  async register(guichet: Guichet, now: Date): Promise<MachineClientCredentials> {
+    if (!this.enabled)
+      throw new ConflictError('machine clients are registered by hand on this platform');
+    await this.revoke(guichet.code);
+    const answer = await this.call<RegistrationAnswer>(this.settings.registrationUrl, 'POST', {
+      authorization: `Bearer ${this.settings.registrationToken}`,
+      body: {
+        grant_types: ['client_credentials'],
+        response_types: [],
+        redirect_uris: [],
+        token_endpoint_auth_method: 'client_secret_basic',
+        id_token_signed_response_alg: 'ES256',
+        sne_client: {
+          kind: 'guichet',
+          clientId: guichet.code,
+          guichetType: guichet.type,
+          territory: isNationalTerritory(guichet.territory) ? 'all' : guichet.territory.departments,
+        },
+      },
+    });
+    await this.registrations.replaceOne(
+      { _id: guichet.code },
+      {
+        _id: guichet.code,
+        registrationClientUri: answer.registration_client_uri,
+        registrationAccessToken: answer.registration_access_token,
+        registeredAt: now.toISOString(),
+      },
+      { upsert: true },
+    );
+    return {
+      clientId: answer.client_id,
+      clientSecret: answer.client_secret,
+      tokenEndpointAuthMethod: 'client_secret_basic',
+    };
+  }
+
+  /** Deletes the guichet's client at the provider; true if there was one. */
+  async revoke(code: string): Promise<boolean> {
+    const registration = await this.registrations.findById(code).lean<RegistrationDocument>();
+    if (!registration) return false;
+    await this.call(registration.registrationClientUri, 'DELETE', {
+      authorization: `Bearer ${registration.registrationAccessToken}`,
+      // Deleted at the provider by someone else already: nothing left to revoke there.
+      acceptStatuses: [401, 404],
+    });
+    await this.registrations.deleteOne({ _id: code });
+    return true;
+  }
+
+  private async call<T>(
+    url: string,
+    method: 'POST' | 'DELETE',
+    options: { authorization: string; body?: unknown; acceptStatuses?: number[] },
+  ): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        redirect: 'error',
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+        headers: {
+          authorization: options.authorization,
+          ...(options.body ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(options.body ? { body: JSON.stringify(options.body) } : {}),
+      });
+    } catch (error) {
+      throw new UpstreamError(`the identity provider is unreachable: ${(error as Error).message}`);
+    }
+    if (response.ok) return (response.status === 204 ? {} : await response.json()) as T;
+    if (options.acceptStatuses?.includes(response.status)) return {} as T;
+    const detail = await response.text();
+    throw new UpstreamError(
+      `the identity provider refused the client (${response.status}): ${detail.slice(0, 300)}`,
+    );
+  }
+}

@@ -1,0 +1,72 @@
+import { Controller, Delete, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AuditLog } from '@sne/audit';
+import { CurrentPrincipal, OwnGuichet, type Principal, Roles } from '@sne/auth';
+import { isNationalTerritory } from '@sne/matching';
+import { guichetCodeOf, NotFoundError } from '@sne/platform';
+import type { Guichet } from '../guichets/guichet';
+import { GUICHET_MANAGERS } from '../guichets/guichets.controller';
+import { GuichetsService } from '../guichets/guichets.service';
+import { GuichetScopeGuard } from '../guichets/guichet-scope.guard';
+import { GuichetMachineClients, type MachineClientCredentials } from './guichet-machine-clients';
+
+const departmentsOf = (guichet: Guichet) =>
+  isNationalTerritory(guichet.territory) ? [] : guichet.territory.departments;
+
+/** A guichet's OAuth 2.0 client at the identity provider: its software's credentials. */
+@ApiTags('oauth')
+@ApiBearerAuth()
+@Roles(...GUICHET_MANAGERS)
+@UseGuards(GuichetScopeGuard)
+@Controller('guichets/:code/oauth')
+export class MachineClientsController {
+  constructor(
+    private readonly guichets: GuichetsService,
+    private readonly clients: GuichetMachineClients,
+    private readonly audit: AuditLog,
+  ) {}
+
+  @Post('credentials')
+  @OwnGuichet()
+  @HttpCode(201)
+  @ApiOperation({
+    summary:
+      "A new client secret of the guichet's client (client credentials), shown once; the previous one stops working",
+  })
+  async issue(
+    @CurrentPrincipal() principal: Principal,
+    @Param('code') code: string,
+  ): Promise<MachineClientCredentials> {
+    const guichet = await this.guichets.get(guichetCodeOf(code));
+    await this.audit.record({
+      principal,
+      action: 'issue-oauth-credentials',
+      guichet: guichet.code,
+      departments: departmentsOf(guichet),
+      at: new Date(),
+    });
+    return this.clients.register(guichet, new Date());
+  }
+
+  @Delete('client')
+  @HttpCode(204)
+  @ApiOperation({
+    summary:
+      "Revokes the guichet's client: no new token from now, the ones it holds expire within their minute",
+  })
+  async revoke(
+    @CurrentPrincipal() principal: Principal,
+    @Param('code') code: string,
+  ): Promise<void> {
+    const guichet = await this.guichets.get(guichetCodeOf(code));
+    await this.audit.record({
+      principal,
+      action: 'revoke-oauth-client',
+      guichet: guichet.code,
+      departments: departmentsOf(guichet),
+      at: new Date(),
+    });
+    if (!(await this.clients.revoke(guichet.code)))
+      throw new NotFoundError(`guichet ${guichet.code} has no client registered here`);
+  }
+}
