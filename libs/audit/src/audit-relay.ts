@@ -5,6 +5,8 @@ import type { MetricsService } from '@sne/platform';
 import type { AuditOutbox } from './audit-outbox';
 
 const BATCH = 500;
+/** Beyond this, entries wait in the outbox alone (Kafka away a long time): memory stays bounded. */
+const MAX_QUEUED = 20_000;
 
 /** Unref'd: a relay waiting for Kafka does not keep a stopping process alive. */
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
@@ -62,7 +64,10 @@ export class AuditRelay {
   }
 
   enqueue(records: readonly AuditRecordData[]): void {
-    for (const record of records) this.queue.set(record.id, record);
+    for (const record of records) {
+      if (this.queue.size >= MAX_QUEUED) break;
+      this.queue.set(record.id, record);
+    }
     this.pending.set(this.queue.size);
     this.draining ??= this.drain().finally(() => {
       this.draining = undefined;
