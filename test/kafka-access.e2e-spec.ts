@@ -251,4 +251,28 @@ describe('Kafka access of guichets', () => {
     );
     expect((await aclsOf('User:guichet-KP751')).length).toBe(4);
   });
+
+  it('takes a retired guichet off the broker: no ACL, no password, not even after a restart', async () => {
+    const paris = credentials.KP751;
+    const manager = operatorAuth('manager.paris', ['territorial-manager'], ['075']);
+    const retired = await client('POST', '/guichets/KP751/retire', undefined, manager);
+    expect(retired.status).toBe(200);
+    expect(retired.body).toMatchObject({ code: 'KP751', paused: true });
+    expect(retired.body.retiredAt).toEqual(expect.any(String));
+    expect(await aclsOf('User:guichet-KP751')).toEqual([]);
+    const refused = await kcat(paris, ['-L']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/Authentication failed|SASL authentication error/i);
+    // Nothing about it changes again; asking to retire it twice is answered the same.
+    expect((await client('POST', '/guichets/KP751/resume', undefined, manager)).status).toBe(409);
+    expect(
+      (await client('POST', '/guichets/KP751/kafka/credentials', undefined, manager)).status,
+    ).toBe(409);
+    const again = await client('POST', '/guichets/KP751/retire', undefined, manager);
+    expect(again.body.retiredAt).toBe(retired.body.retiredAt);
+    expect((await client('POST', '/guichets/KM571/retire', undefined, manager)).status).toBe(403);
+    await app.close();
+    await start();
+    expect(await aclsOf('User:guichet-KP751')).toEqual([]);
+  });
 });

@@ -1,6 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
-import { isolate, operatorAuth, TestKafka, TEST_ISSUER } from '@sne/testing';
-import { createGuichets, type JsonClient, startDispatching } from './support/dispatching-app';
+import { guichetDeliveryTopic } from '@sne/contracts';
+import { isolate, operatorAuth, TestKafka, TEST_ISSUER, waitFor } from '@sne/testing';
+import {
+  createGuichets,
+  type JsonClient,
+  publishParisAndMoselle,
+  startDispatching,
+} from './support/dispatching-app';
 import { startIdentityProvider, type TestIdentityProvider } from './support/identity-provider';
 
 const REGISTRATION_TOKEN = 'sne-test-registration-token-of-the-dispatcher';
@@ -154,5 +160,42 @@ describe('machine clients of guichets', () => {
       ]),
     );
     expect(entries.every((entry) => entry.departments.includes('075'))).toBe(true);
+  });
+
+  it('retires a guichet: nothing delivered to it any more, its client revoked, audited', async () => {
+    await createGuichets(client, [
+      { code: 'P7502', departments: ['075'] },
+      { code: 'P7503', departments: ['075'] },
+    ]);
+    const issued = await client('POST', '/guichets/P7502/oauth/credentials', undefined, paris);
+    expect(issued.status).toBe(201);
+    const logOf = (code: string) => kafka.messageCount(guichetDeliveryTopic(code));
+    await publishParisAndMoselle(kafka, 1);
+    await waitFor(async () => (await logOf('P7502')) === 1 && (await logOf('P7503')) === 1, {
+      description: 'one delivery to each Paris guichet',
+    });
+
+    expect((await client('POST', '/guichets/P7502/retire', undefined, paris)).status).toBe(200);
+    expect((await tokenRequest('P7502', issued.body.clientSecret as string)).status).toBe(401);
+    const subscription = await client(
+      'PUT',
+      '/guichets/P7502/subscription',
+      {
+        eventTypes: ['sne.demand.registered.v1'],
+        rule: { field: 'demand.householdSize', range: { gte: 0 } },
+      },
+      { ...paris, 'if-match': '"2"' },
+    );
+    expect(subscription.status).toBe(409);
+    await publishParisAndMoselle(kafka, 1);
+    await waitFor(async () => (await logOf('P7503')) === 2, {
+      description: 'the second delivery to the guichet still in service',
+    });
+    expect(await logOf('P7502')).toBe(1);
+
+    const [retirement] = await kafka.auditEntries(
+      (entry) => entry.guichet === 'P7502' && entry.action === 'retire-guichet',
+    );
+    expect(retirement).toMatchObject({ who: 'operator:manager.paris', departments: ['075'] });
   });
 });

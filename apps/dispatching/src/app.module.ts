@@ -40,6 +40,8 @@ import {
   MACHINE_CLIENT_SETTINGS,
 } from './machine-clients/guichet-machine-clients';
 import { MachineClientsController } from './machine-clients/machine-clients.controller';
+import { GuichetRetirementController } from './retirement/guichet-retirement.controller';
+import { GuichetRetirement } from './retirement/guichet-retirement.service';
 import { GuichetOnboardingController } from './onboarding/guichet-onboarding.controller';
 import { GuichetOnboarding } from './onboarding/guichet-onboarding.service';
 
@@ -62,6 +64,7 @@ export class AppModule {
         GuichetsController,
         KafkaAccessController,
         MachineClientsController,
+        GuichetRetirementController,
         LagController,
         RulesController,
         FeedController,
@@ -78,6 +81,7 @@ export class AppModule {
         GuichetOnboarding,
         GuichetKafkaAccess,
         GuichetMachineClients,
+        GuichetRetirement,
         {
           provide: MACHINE_CLIENT_SETTINGS,
           useValue: {

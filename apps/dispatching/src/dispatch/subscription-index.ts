@@ -85,7 +85,12 @@ export class SubscriptionIndex implements OnModuleInit, OnModuleDestroy {
       this.repository.currentRevisions(),
       this.repository.list(),
     ]);
-    const territories = new Map(guichets.map((guichet) => [guichet.code, guichet.territory]));
+    // A retired guichet has no territory any more: it matches nothing, whatever its rules.
+    const territories = new Map(
+      guichets
+        .filter((guichet) => !guichet.retiredAt)
+        .map((guichet) => [guichet.code, guichet.territory]),
+    );
     // Deny by default: a subscription without its guichet has no territory and matches nothing.
     const revisions = all.filter((revision) => territories.has(revision.guichetCode));
     await this.topics.ensure(revisions.map((revision) => revision.guichetCode));

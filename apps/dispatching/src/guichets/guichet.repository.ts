@@ -23,6 +23,7 @@ const guichetSchema = new Schema<GuichetDocument>(
     channels: { type: Schema.Types.Mixed, required: true },
     paused: { type: Boolean, default: false },
     createdAt: { type: String, required: true },
+    retiredAt: String,
   },
   { versionKey: false, minimize: false },
 );
@@ -93,6 +94,15 @@ export class GuichetRepository implements OnModuleInit {
   async setPaused(code: string, paused: boolean): Promise<boolean> {
     const result = await this.guichets.updateOne({ _id: code }, { $set: { paused } });
     return result.matchedCount === 1;
+  }
+
+  /** Paused for good; the first retirement's date stands. False when there is no such guichet. */
+  async retire(code: string, at: string): Promise<boolean> {
+    await this.guichets.updateOne(
+      { _id: code, retiredAt: { $exists: false } },
+      { $set: { retiredAt: at, paused: true } },
+    );
+    return (await this.guichets.exists({ _id: code })) !== null;
   }
 
   /** False when that version exists already: another change won the race. */

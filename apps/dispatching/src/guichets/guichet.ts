@@ -34,6 +34,8 @@ export interface Guichet {
   readonly channels: GuichetChannels;
   readonly paused: boolean;
   readonly createdAt: string;
+  /** Retired: it receives nothing more, its Kafka principal and machine client are gone. */
+  readonly retiredAt?: string;
 }
 
 /** One version of a guichet's subscription: versions are never changed, only added. */

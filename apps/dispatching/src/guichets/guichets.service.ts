@@ -10,6 +10,7 @@ import {
 } from '@sne/matching';
 import {
   Clock,
+  ConflictError,
   InvalidInputError,
   NotFoundError,
   OutsideTerritoryError,
@@ -71,6 +72,7 @@ export class GuichetsService {
   }
 
   async setPaused(code: string, paused: boolean): Promise<Guichet> {
+    if (!paused) refuseRetired(await this.get(code));
     if (!(await this.repository.setPaused(code, paused)))
       throw new NotFoundError(`no guichet ${code}`, { code });
     return this.get(code);
@@ -98,6 +100,7 @@ export class GuichetsService {
     options: SubscriptionChangeOptions,
   ): Promise<SubscriptionRevision> {
     const guichet = await this.get(code);
+    refuseRetired(guichet);
     const rule = subscriptionRule(change.rule);
     const outside = placesOutsideTerritory(rule, guichet.territory);
     if (outside.length > 0) {
@@ -183,4 +186,13 @@ export class GuichetsService {
       ownEvent: event.guichet === code && !revision.includeOwnEvents,
     };
   }
+}
+
+/** A retired guichet stays as it was left: nothing about it is changed again. */
+export function refuseRetired(guichet: Guichet): void {
+  if (guichet.retiredAt)
+    throw new ConflictError(`guichet ${guichet.code} was retired on ${guichet.retiredAt}`, {
+      code: guichet.code,
+      retiredAt: guichet.retiredAt,
+    });
 }

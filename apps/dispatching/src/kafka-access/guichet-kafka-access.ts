@@ -59,7 +59,7 @@ export class GuichetKafkaAccess implements OnApplicationBootstrap, OnModuleDestr
   }
 
   /** Makes the broker's ACLs of one guichet what its channels say. */
-  async apply(guichet: Pick<Guichet, 'code' | 'channels'>): Promise<void> {
+  async apply(guichet: Pick<Guichet, 'code' | 'channels' | 'retiredAt'>): Promise<void> {
     const principal = principalOf(guichetUser(guichet.code));
     const current = (await this.admin.aclsOfPrincipal(principal)).filter((acl) =>
       this.underPrefix(acl),
@@ -71,7 +71,7 @@ export class GuichetKafkaAccess implements OnApplicationBootstrap, OnModuleDestr
 
   /** All guichets at once: one read of the ACLs, one creation and one deletion request. */
   async reconcile(
-    guichets: ReadonlyArray<Pick<Guichet, 'code' | 'channels'>>,
+    guichets: ReadonlyArray<Pick<Guichet, 'code' | 'channels' | 'retiredAt'>>,
   ): Promise<{ granted: number; revoked: number }> {
     const current = (await this.admin.aclsOf(GUICHET_PRINCIPAL_PREFIX)).filter((acl) =>
       this.underPrefix(acl),
@@ -84,7 +84,7 @@ export class GuichetKafkaAccess implements OnApplicationBootstrap, OnModuleDestr
     await this.admin.deleteAcls(changes.remove);
     const keep = new Set(
       guichets
-        .filter((guichet) => guichet.channels.kafka.enabled)
+        .filter((guichet) => receivesByKafka(guichet))
         .map((guichet) => principalOf(guichetUser(guichet.code))),
     );
     const gone = new Set(
@@ -94,9 +94,17 @@ export class GuichetKafkaAccess implements OnApplicationBootstrap, OnModuleDestr
     return { granted: changes.create.length, revoked: changes.remove.length };
   }
 
+  /** A retired guichet's principal: its ACLs and its SCRAM user removed. */
+  async withdraw(guichet: Pick<Guichet, 'code' | 'channels' | 'retiredAt'>): Promise<void> {
+    await this.apply(guichet);
+    await this.admin.deleteScramUser(guichetUser(guichet.code));
+  }
+
   /** New credentials for the guichet's principal; the previous password stops working at once. */
-  async issueCredentials(guichet: Pick<Guichet, 'code' | 'channels'>): Promise<KafkaCredentials> {
-    if (!guichet.channels.kafka.enabled)
+  async issueCredentials(
+    guichet: Pick<Guichet, 'code' | 'channels' | 'retiredAt'>,
+  ): Promise<KafkaCredentials> {
+    if (!receivesByKafka(guichet))
       throw new ConflictError(`guichet ${guichet.code} does not receive by Kafka`, {
         code: guichet.code,
       });
@@ -114,10 +122,8 @@ export class GuichetKafkaAccess implements OnApplicationBootstrap, OnModuleDestr
     };
   }
 
-  private desired(guichet: Pick<Guichet, 'code' | 'channels'>): AclBinding[] {
-    return guichet.channels.kafka.enabled
-      ? guichetAcls(guichet.code, this.settings.topicPrefix)
-      : [];
+  private desired(guichet: Pick<Guichet, 'code' | 'channels' | 'retiredAt'>): AclBinding[] {
+    return receivesByKafka(guichet) ? guichetAcls(guichet.code, this.settings.topicPrefix) : [];
   }
 
   /** Test runs share a broker under different prefixes: each reconciles only its own. */
@@ -125,3 +131,6 @@ export class GuichetKafkaAccess implements OnApplicationBootstrap, OnModuleDestr
     return acl.resourceName.startsWith(`${this.settings.topicPrefix}sne.guichet.`);
   }
 }
+
+const receivesByKafka = (guichet: Pick<Guichet, 'channels' | 'retiredAt'>) =>
+  guichet.channels.kafka.enabled && !guichet.retiredAt;

@@ -6,7 +6,7 @@ import { isNationalTerritory } from '@sne/matching';
 import { guichetCodeOf, NotFoundError } from '@sne/platform';
 import type { Guichet } from '../guichets/guichet';
 import { GUICHET_MANAGERS } from '../guichets/guichets.controller';
-import { GuichetsService } from '../guichets/guichets.service';
+import { GuichetsService, refuseRetired } from '../guichets/guichets.service';
 import { GuichetScopeGuard } from '../guichets/guichet-scope.guard';
 import { GuichetMachineClients, type MachineClientCredentials } from './guichet-machine-clients';
 
@@ -38,6 +38,7 @@ export class MachineClientsController {
     @Param('code') code: string,
   ): Promise<MachineClientCredentials> {
     const guichet = await this.guichets.get(guichetCodeOf(code));
+    refuseRetired(guichet);
     await this.audit.record({
       principal,
       action: 'issue-oauth-credentials',

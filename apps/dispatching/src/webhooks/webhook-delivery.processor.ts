@@ -65,12 +65,14 @@ export class WebhookDeliveryProcessor implements OnApplicationBootstrap {
     const guichet = await this.guichets.find(guichetCode);
     const endpoint = await this.endpoints.find(guichetCode);
     const url = guichet?.channels.webhook?.enabled ? guichet.channels.webhook.url : undefined;
-    if (!guichet || !url || endpoint?.disabledAt) {
+    if (!guichet || !url || endpoint?.disabledAt || guichet.retiredAt) {
       await this.deadLetter(
         job,
-        endpoint?.disabledReason
-          ? `endpoint disabled: ${endpoint.disabledReason}`
-          : 'webhook channel off',
+        guichet?.retiredAt
+          ? 'guichet retired'
+          : endpoint?.disabledReason
+            ? `endpoint disabled: ${endpoint.disabledReason}`
+            : 'webhook channel off',
       );
       return;
     }

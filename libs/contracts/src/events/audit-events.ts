@@ -34,6 +34,7 @@ export const SECURITY_ACTIONS = [
   'issue-kafka-credentials',
   'issue-oauth-credentials',
   'revoke-oauth-client',
+  'retire-guichet',
 ] as const;
 
 export const AUDIT_ACTIONS = [...PERSONAL_DATA_ACTIONS, ...SECURITY_ACTIONS] as const;
