@@ -6,8 +6,8 @@ import {
   type OnModuleInit,
   Optional,
 } from '@nestjs/common';
-import { type AuditRecordData, Topics } from '@sne/contracts';
-import { EventPublisher } from '@sne/kafka';
+import { type AuditRecordData, encodeEvent, Topics } from '@sne/contracts';
+import { EventPublisher, type RawMessage } from '@sne/kafka';
 import { MONGO_CONNECTION } from '@sne/persistence';
 import { APP_NAME, currentCorrelationId, MetricsService } from '@sne/platform';
 import type { Connection } from 'mongoose';
@@ -56,6 +56,21 @@ export class AuditLog implements OnModuleInit, OnApplicationBootstrap, OnModuleD
 
   async onModuleDestroy(): Promise<void> {
     await this.relay?.stop();
+  }
+
+  /**
+   * The entries as messages of the audit topic, for a caller that sends them in its own Kafka
+   * request beside what they record (the dispatcher's deliveries): acknowledged together, with
+   * no write of their own.
+   */
+  messagesOf(...entries: AuditEntry[]): { topic: string; messages: RawMessage[] } {
+    const correlationId = currentCorrelationId();
+    return {
+      topic: Topics.AuditTrail,
+      messages: entries.map((entry) =>
+        encodeEvent(auditEvent(auditRecordOf(entry, this.app, correlationId))),
+      ),
+    };
   }
 
   async record(...entries: AuditEntry[]): Promise<void> {

@@ -9,6 +9,8 @@ export interface SystemActor {
 }
 
 export interface AuditEntry {
+  /** A stable id, when the act has one (a delivery): a repeated act is then kept once. */
+  readonly id?: string;
   /** Who: a principal, the platform, or a label `principalLabel` already gave. */
   readonly principal: Caller | SystemActor | string;
   readonly action: AuditAction;
@@ -57,7 +59,7 @@ export function auditRecordOf(
     ]),
   ];
   return {
-    id: randomUUID(),
+    id: entry.id ?? randomUUID(),
     who: labelOf(entry.principal),
     action: entry.action,
     channel: entry.channel ?? 'api',

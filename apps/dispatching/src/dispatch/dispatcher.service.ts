@@ -79,27 +79,30 @@ export class DispatcherService {
       dispatchedAt,
       event,
     }));
-    // Independent writes, all awaited before the offset is committed: a crash repeats them all
-    // (the audit of a delivery included, recorded at the latest with it).
+    // Independent writes, all awaited before the offset is committed: a crash repeats them all.
+    // The deliveries' audit entries go in the same Kafka request as the deliveries, by delivery
+    // id: acknowledged with them, kept once by the trail however often a crash repeats them.
+    const audited = this.audit.messagesOf(
+      ...deliveries.map((delivery) => ({
+        id: `deliver:${delivery.deliveryId}`,
+        principal: DISPATCHER,
+        action: 'deliver' as const,
+        channel: 'kafka' as const,
+        numeroUnique: event.subject,
+        guichet: delivery.guichetCode,
+        at: this.clock.now(),
+      })),
+    );
     await Promise.all([
       recording,
-      this.audit.record(
-        ...deliveries.map((delivery) => ({
-          principal: DISPATCHER,
-          action: 'deliver' as const,
-          channel: 'kafka' as const,
-          numeroUnique: event.subject,
-          guichet: delivery.guichetCode,
-          at: this.clock.now(),
-        })),
-      ),
       this.recentEvents.record(event, document),
-      this.publisher.sendBatch(
-        deliveries.map((delivery) => ({
+      this.publisher.sendBatch([
+        ...deliveries.map((delivery) => ({
           topic: guichetDeliveryTopic(delivery.guichetCode),
           messages: [toDeliveryMessage(delivery)],
         })),
-      ),
+        audited,
+      ]),
     ]);
     this.deliveries.inc(deliveries.length);
     return deliveries;
