@@ -48,6 +48,16 @@ describe('auditRecordOf', () => {
     expect(record).not.toHaveProperty('correlationId');
   });
 
+  it('keeps the id an act gives, so that a repeated delivery is one entry', () => {
+    const entry = {
+      id: 'deliver:event-1:P7501',
+      principal: 'system:dispatcher',
+      action: 'deliver' as const,
+      at,
+    };
+    expect(auditRecordOf(entry, 'dispatching', undefined).id).toBe('deliver:event-1:P7501');
+  });
+
   it('gives each entry its own id', () => {
     const entry = { principal: 'operator:a', action: 'read-demand' as const, at };
     expect(auditRecordOf(entry, 'x', undefined).id).not.toBe(
