@@ -1,7 +1,11 @@
 import type { AuditRecordData } from '@sne/contracts';
 import { type Connection, type Model, Schema } from 'mongoose';
-
-type OutboxDocument = Omit<AuditRecordData, 'id'> & { _id: string };
+import {
+  AUDIT_DOCUMENT_FIELDS,
+  type AuditDocument,
+  fromAuditDocument,
+  toAuditDocument,
+} from './audit-document';
 
 /**
  * The app's audit entries not yet on the audit topic (`audit_outbox`). An entry is inserted
@@ -9,27 +13,11 @@ type OutboxDocument = Omit<AuditRecordData, 'id'> & { _id: string };
  * what is in flight, so finding what a crash left behind never scans the history.
  */
 export class AuditOutbox {
-  private readonly entries: Model<OutboxDocument>;
+  private readonly entries: Model<AuditDocument>;
 
   constructor(connection: Connection) {
-    const schema = new Schema<OutboxDocument>(
-      {
-        _id: String,
-        who: String,
-        action: String,
-        channel: String,
-        app: String,
-        numeroUniques: [String],
-        departments: [String],
-        documentId: String,
-        guichet: String,
-        detail: String,
-        at: String,
-        correlationId: String,
-      },
-      { versionKey: false },
-    );
-    this.entries = connection.model<OutboxDocument>('AuditOutboxEntry', schema, 'audit_outbox');
+    const schema = new Schema<AuditDocument>(AUDIT_DOCUMENT_FIELDS, { versionKey: false });
+    this.entries = connection.model<AuditDocument>('AuditOutboxEntry', schema, 'audit_outbox');
   }
 
   async init(): Promise<void> {
@@ -37,15 +25,12 @@ export class AuditOutbox {
   }
 
   async insert(records: readonly AuditRecordData[]): Promise<void> {
-    await this.entries.insertMany(
-      records.map(({ id, ...record }) => ({ _id: id, ...record })),
-      { lean: true },
-    );
+    await this.entries.insertMany(records.map(toAuditDocument), { lean: true });
   }
 
   async pending(limit: number): Promise<AuditRecordData[]> {
-    const documents = await this.entries.find({}).limit(limit).lean<OutboxDocument[]>();
-    return documents.map(({ _id, ...record }) => ({ id: _id, ...record }));
+    const documents = await this.entries.find({}).limit(limit).lean<AuditDocument[]>();
+    return documents.map(fromAuditDocument);
   }
 
   async remove(ids: readonly string[]): Promise<void> {

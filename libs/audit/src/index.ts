@@ -1,3 +1,4 @@
+export * from './audit-document';
 export * from './audit-record';
 export * from './audit-log';
 export * from './audit-relay';

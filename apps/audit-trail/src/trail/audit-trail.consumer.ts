@@ -35,11 +35,6 @@ export class AuditTrailConsumer implements OnApplicationBootstrap, OnModuleDestr
     });
   }
 
-  /** Resolves once the group is subscribed (tests wait for it). */
-  get ready(): Promise<void> {
-    return this.consumer?.ready ?? Promise.resolve();
-  }
-
   async onModuleDestroy(): Promise<void> {
     await this.consumer?.stop();
   }

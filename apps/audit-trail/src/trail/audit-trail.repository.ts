@@ -1,5 +1,11 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { AuditAction, AuditRecordData } from '@sne/contracts';
+import {
+  AUDIT_DOCUMENT_FIELDS,
+  type AuditDocument,
+  fromAuditDocument,
+  toAuditDocument,
+} from '@sne/audit';
 import { isDuplicateKeyError, MONGO_CONNECTION } from '@sne/persistence';
 import { type Connection, type Model, Schema } from 'mongoose';
 
@@ -16,41 +22,21 @@ export interface AuditQuery {
   readonly limit: number;
 }
 
-type TrailDocument = Omit<AuditRecordData, 'id'> & { _id: string };
-
-const recordOf = ({ _id, ...record }: TrailDocument): AuditRecordData => ({ id: _id, ...record });
-
 /**
  * The platform's audit trail (`audit_trail`), insert-only, one document per entry id: an entry
  * delivered twice by the topic is kept once.
  */
 @Injectable()
 export class AuditTrailRepository implements OnModuleInit {
-  private readonly entries: Model<TrailDocument>;
+  private readonly entries: Model<AuditDocument>;
 
   constructor(@Inject(MONGO_CONNECTION) connection: Connection) {
-    const schema = new Schema<TrailDocument>(
-      {
-        _id: String,
-        who: String,
-        action: String,
-        channel: String,
-        app: String,
-        numeroUniques: [String],
-        departments: [String],
-        documentId: String,
-        guichet: String,
-        detail: String,
-        at: String,
-        correlationId: String,
-      },
-      { versionKey: false },
-    );
+    const schema = new Schema<AuditDocument>(AUDIT_DOCUMENT_FIELDS, { versionKey: false });
     // Serve: who read this demand; what did this person or guichet do; a territory's period.
     schema.index({ numeroUniques: 1, at: 1 });
     schema.index({ who: 1, at: 1 });
     schema.index({ departments: 1, at: 1 });
-    this.entries = connection.model<TrailDocument>('AuditTrailEntry', schema, 'audit_trail');
+    this.entries = connection.model<AuditDocument>('AuditTrailEntry', schema, 'audit_trail');
   }
 
   async onModuleInit(): Promise<void> {
@@ -61,10 +47,7 @@ export class AuditTrailRepository implements OnModuleInit {
   async keep(records: readonly AuditRecordData[]): Promise<void> {
     if (records.length === 0) return;
     try {
-      await this.entries.insertMany(
-        records.map(({ id, ...record }) => ({ _id: id, ...record })),
-        { ordered: false, lean: true },
-      );
+      await this.entries.insertMany(records.map(toAuditDocument), { ordered: false, lean: true });
     } catch (error) {
       const failures = (error as { writeErrors?: unknown[] }).writeErrors;
       const onlyDuplicates = Array.isArray(failures)
@@ -98,7 +81,7 @@ export class AuditTrailRepository implements OnModuleInit {
       .find(filter.length > 0 ? { $and: filter } : {})
       .sort({ at: -1, _id: 1 })
       .limit(query.limit)
-      .lean<TrailDocument[]>();
-    return documents.map(recordOf);
+      .lean<AuditDocument[]>();
+    return documents.map(fromAuditDocument);
   }
 }

@@ -2,7 +2,7 @@ import { Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuditLog } from '@sne/audit';
 import { CurrentPrincipal, OwnGuichet, type Principal, Roles } from '@sne/auth';
-import { isNationalTerritory } from '@sne/matching';
+import { territoryDepartments } from '@sne/matching';
 import { guichetCodeOf } from '@sne/platform';
 import { GUICHET_MANAGERS } from '../guichets/guichets.controller';
 import { GuichetsService } from '../guichets/guichets.service';
@@ -39,7 +39,7 @@ export class KafkaAccessController {
       principal,
       action: 'issue-kafka-credentials',
       guichet: guichet.code,
-      departments: isNationalTerritory(guichet.territory) ? [] : guichet.territory.departments,
+      departments: territoryDepartments(guichet.territory) ?? [],
       at: new Date(),
     });
     return this.access.issueCredentials(guichet);

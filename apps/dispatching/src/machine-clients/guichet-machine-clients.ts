@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { isNationalTerritory } from '@sne/matching';
+import { territoryDepartments } from '@sne/matching';
 import { MONGO_CONNECTION } from '@sne/persistence';
 import { ConflictError, UpstreamError } from '@sne/platform';
 import { type Connection, type Model, Schema } from 'mongoose';
@@ -94,7 +94,7 @@ export class GuichetMachineClients implements OnModuleInit {
           kind: 'guichet',
           clientId: guichet.code,
           guichetType: guichet.type,
-          territory: isNationalTerritory(guichet.territory) ? 'all' : guichet.territory.departments,
+          territory: territoryDepartments(guichet.territory) ?? 'all',
         },
       },
     });

@@ -2,16 +2,12 @@ import { Controller, Delete, HttpCode, Param, Post, UseGuards } from '@nestjs/co
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuditLog } from '@sne/audit';
 import { CurrentPrincipal, OwnGuichet, type Principal, Roles } from '@sne/auth';
-import { isNationalTerritory } from '@sne/matching';
+import { territoryDepartments } from '@sne/matching';
 import { guichetCodeOf, NotFoundError } from '@sne/platform';
-import type { Guichet } from '../guichets/guichet';
 import { GUICHET_MANAGERS } from '../guichets/guichets.controller';
 import { GuichetsService, refuseRetired } from '../guichets/guichets.service';
 import { GuichetScopeGuard } from '../guichets/guichet-scope.guard';
 import { GuichetMachineClients, type MachineClientCredentials } from './guichet-machine-clients';
-
-const departmentsOf = (guichet: Guichet) =>
-  isNationalTerritory(guichet.territory) ? [] : guichet.territory.departments;
 
 /** A guichet's OAuth 2.0 client at the identity provider: its software's credentials. */
 @ApiTags('oauth')
@@ -43,7 +39,7 @@ export class MachineClientsController {
       principal,
       action: 'issue-oauth-credentials',
       guichet: guichet.code,
-      departments: departmentsOf(guichet),
+      departments: territoryDepartments(guichet.territory) ?? [],
       at: new Date(),
     });
     return this.clients.register(guichet, new Date());
@@ -64,7 +60,7 @@ export class MachineClientsController {
       principal,
       action: 'revoke-oauth-client',
       guichet: guichet.code,
-      departments: departmentsOf(guichet),
+      departments: territoryDepartments(guichet.territory) ?? [],
       at: new Date(),
     });
     if (!(await this.clients.revoke(guichet.code)))

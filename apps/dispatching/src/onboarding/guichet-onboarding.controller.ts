@@ -2,7 +2,7 @@ import { Body, Controller, Logger, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuditLog } from '@sne/audit';
 import { CurrentPrincipal, type Principal, principalLabel, Roles } from '@sne/auth';
-import { isNationalTerritory } from '@sne/matching';
+import { isNationalTerritory, territoryDepartments } from '@sne/matching';
 import { ForbiddenError, JsonBodyPipe } from '@sne/platform';
 import type { Guichet, NewGuichet } from '../guichets/guichet';
 import { createGuichetSchema } from '../guichets/guichet.schemas';
@@ -66,9 +66,7 @@ export class GuichetOnboardingController {
         principal,
         action: 'issue-oauth-credentials',
         guichet: guichet.code,
-        ...(isNationalTerritory(guichet.territory)
-          ? {}
-          : { departments: guichet.territory.departments }),
+        departments: territoryDepartments(guichet.territory) ?? [],
         at: new Date(),
       });
       return { machineClient: await this.machineClients.register(guichet, new Date()) };

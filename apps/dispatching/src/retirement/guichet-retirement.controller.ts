@@ -2,7 +2,7 @@ import { Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuditLog } from '@sne/audit';
 import { CurrentPrincipal, type Principal, principalLabel, Roles } from '@sne/auth';
-import { isNationalTerritory } from '@sne/matching';
+import { territoryDepartments } from '@sne/matching';
 import { guichetCodeOf } from '@sne/platform';
 import type { Guichet } from '../guichets/guichet';
 import { GUICHET_MANAGERS } from '../guichets/guichets.controller';
@@ -37,9 +37,7 @@ export class GuichetRetirementController {
       principal,
       action: 'retire-guichet',
       guichet: guichet.code,
-      ...(isNationalTerritory(guichet.territory)
-        ? {}
-        : { departments: guichet.territory.departments }),
+      departments: territoryDepartments(guichet.territory) ?? [],
       at: new Date(),
     });
     return this.retirement.retire(guichet.code, principalLabel(principal));
