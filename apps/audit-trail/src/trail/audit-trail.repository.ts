@@ -6,7 +6,7 @@ import {
   fromAuditDocument,
   toAuditDocument,
 } from '@sne/audit';
-import { isDuplicateKeyError, MONGO_CONNECTION } from '@sne/persistence';
+import { insertAbsent, MONGO_CONNECTION } from '@sne/persistence';
 import { type Connection, type Model, Schema } from 'mongoose';
 
 export interface AuditQuery {
@@ -45,20 +45,7 @@ export class AuditTrailRepository implements OnModuleInit {
 
   /** Keeps entries not kept yet; an id already there is a redelivery, skipped. */
   async keep(records: readonly AuditRecordData[]): Promise<void> {
-    if (records.length === 0) return;
-    try {
-      await this.entries.insertMany(records.map(toAuditDocument), { ordered: false, lean: true });
-    } catch (error) {
-      const failures = (error as { writeErrors?: unknown[] }).writeErrors;
-      const onlyDuplicates = Array.isArray(failures)
-        ? failures.every(
-            (failure) =>
-              isDuplicateKeyError(failure) ||
-              isDuplicateKeyError((failure as { err?: unknown }).err),
-          )
-        : isDuplicateKeyError(error);
-      if (!onlyDuplicates) throw error;
-    }
+    await insertAbsent(this.entries, records.map(toAuditDocument));
   }
 
   /** Entries matching every criterion given, newest first. */

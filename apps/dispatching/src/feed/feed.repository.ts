@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { GuichetDelivery } from '@sne/contracts';
-import { isDuplicateKeyError, MONGO_CONNECTION } from '@sne/persistence';
+import { insertAbsent, MONGO_CONNECTION } from '@sne/persistence';
 import { type Connection, type Model, Schema } from 'mongoose';
 
 export interface FeedEntry {
@@ -81,21 +81,13 @@ export class FeedRepository implements OnModuleInit {
    */
   async append(entries: readonly FeedEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    try {
-      await this.entries.insertMany(
-        entries.map((entry) => ({
-          _id: entryId(entry.guichetCode, entry.partition, entry.offset),
-          ...entry,
-        })),
-        { lean: true, ordered: false },
-      );
-    } catch (error) {
-      const failures = (error as { writeErrors?: Array<{ code?: number }> }).writeErrors;
-      const onlyRepeats = failures
-        ? failures.every((failure) => failure.code === 11000)
-        : isDuplicateKeyError(error);
-      if (!onlyRepeats) throw error;
-    }
+    await insertAbsent(
+      this.entries,
+      entries.map((entry) => ({
+        _id: entryId(entry.guichetCode, entry.partition, entry.offset),
+        ...entry,
+      })),
+    );
     const ranges = new Map<
       string,
       { guichetCode: string; partition: number; first: number; last: number }
