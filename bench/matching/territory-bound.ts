@@ -24,7 +24,7 @@ const plain = CompiledMatcher.compile(
 const bounded = CompiledMatcher.compile(
   guichets.map((guichet, key) => ({
     key,
-    rule: boundToTerritory({ departments: [guichet.department] }, guichet.rule),
+    rule: boundToTerritory({ departments: guichet.departments }, guichet.rule),
   })),
   DEMAND_FIELDS,
 );

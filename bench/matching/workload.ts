@@ -215,9 +215,33 @@ export type GuichetKind =
 
 export interface Guichet {
   readonly code: string;
+  /** Its seat: a department code, or `FR` for a national subscriber. */
   readonly department: string;
+  /**
+   * Its territory: the seat and the neighbouring departments its rule names (a landlord or an
+   * Action Logement office working across a border); every department for a national one.
+   */
+  readonly departments: readonly string[];
   readonly kind: GuichetKind;
   readonly rule: Rule;
+}
+
+/** The departments a rule names by `demand.department`, anywhere in it. */
+export function departmentsNamedBy(rule: Rule): string[] {
+  const named = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (typeof node !== 'object' || node === null) return;
+    const record = node as Record<string, unknown>;
+    if (record.field === 'demand.department') {
+      if (typeof record.equals === 'string') named.add(record.equals);
+      if (Array.isArray(record.anyOf))
+        record.anyOf.forEach((code) => typeof code === 'string' && named.add(code));
+    }
+    Object.values(record).forEach(visit);
+  };
+  visit(rule);
+  return [...named];
 }
 
 const KIND_LETTER: Record<GuichetKind, string> = {
@@ -303,7 +327,10 @@ export function generateGuichets(territory: Territory, count: number, seed: numb
     if (warnings.length > 0) {
       throw new Error(`generated a never-matching rule: ${JSON.stringify(warnings)}`);
     }
-    guichets.push({ code, department: department?.code ?? 'FR', kind, rule });
+    const departments = department
+      ? [...new Set([department.code, ...departmentsNamedBy(rule)])].sort()
+      : territory.departments.map((each) => each.code);
+    guichets.push({ code, department: department?.code ?? 'FR', departments, kind, rule });
   };
 
   territory.departments.forEach((department, index) => {
