@@ -41,7 +41,7 @@ import {
 } from '@sne/contracts';
 import { formatNumeroUnique } from '@sne/domain';
 import { EventPublisher, type RawMessage } from '@sne/kafka';
-import { evaluate, type MatchDocument, type Rule } from '@sne/matching';
+import { boundToTerritory, evaluate, type MatchDocument, type Rule } from '@sne/matching';
 import { MONGO_CONNECTION } from '@sne/persistence';
 import {
   appEnv,
@@ -789,6 +789,8 @@ interface Subscription {
   readonly eventTypes: readonly string[];
   readonly includeOwnEvents: boolean;
   readonly rule: Rule;
+  /** The guichet's territory: the reference bounds the rule with it, as the dispatcher does. */
+  readonly departments: readonly string[];
 }
 
 /** The operator API's guichet types (cosmetic here: the type plays no part in dispatch). */
@@ -814,6 +816,7 @@ function subscriptionsOf(guichets: readonly WorkloadGuichet[], seed: number): Su
       : ALL_DEMAND_EVENTS,
     includeOwnEvents: false,
     rule: guichet.rule,
+    departments: guichet.departments,
   }));
 }
 
@@ -824,13 +827,14 @@ function expectedDeliveries(
 ): { ids: Set<string>; pairs: Array<[number, string]> } {
   const ids = new Set<string>();
   const pairs: Array<[number, string]> = [];
+  const bounded = new Map(subscriptions.map((each) => [each, boundToTerritory(each, each.rule)]));
   events.forEach((event, index) => {
     let document: MatchDocument | undefined;
     for (const subscription of subscriptions) {
       if (!subscription.eventTypes.includes(event.type)) continue;
       if (!subscription.includeOwnEvents && event.guichet === subscription.code) continue;
       document ??= matchDocument(event, (event.data as DemandEventData).demand);
-      if (evaluate(subscription.rule, document)) {
+      if (evaluate(bounded.get(subscription)!, document)) {
         ids.add(deliveryIdOf(event.id, subscription.code));
         pairs.push([index, subscription.code]);
       }
@@ -1058,9 +1062,9 @@ function fit(points: ReadonlyArray<readonly [number, number]>): Fit {
 }
 
 /**
- * Wraps DispatcherService.dispatch to count and time the events handled (the count, shared with
+ * Wraps DispatcherService.dispatchAll to count and time the batches handled (the count, shared with
  * the client thread, bounds the backlog of the max-throughput runs), and, with `detailed`, its
- * collaborators (the same singletons DispatcherService holds) to time each step of each event.
+ * collaborators (the same singletons DispatcherService holds) to time each step of each batch.
  * Several partitions may be dispatched at once, so each step finds its event through an
  * AsyncLocalStorage; "between" (idle time from one dispatch to the next) is measured only when
  * the dispatcher handles one partition at a time. The projection's size is followed from the
@@ -1069,7 +1073,10 @@ function fit(points: ReadonlyArray<readonly [number, number]>): Fit {
 class DispatchTimer {
   private readonly phases = new Map<string, PhaseSteps>();
   private readonly demands = new Set<string>();
-  private readonly context = new AsyncLocalStorage<{ timing?: EventTiming; steps?: PhaseSteps }>();
+  private readonly context = new AsyncLocalStorage<{
+    timings: EventTiming[];
+    steps?: PhaseSteps;
+  }>();
   private lastEnd = 0;
 
   constructor(
@@ -1085,38 +1092,44 @@ class DispatchTimer {
     const index = app.get(SubscriptionIndex);
     const publisher = app.get(EventPublisher);
 
-    const dispatch = dispatcher.dispatch.bind(dispatcher);
-    dispatcher.dispatch = async (event) => {
-      const phase = this.phaseOf.get(event.id);
-      const steps = phase ? this.stepsOf(phase) : undefined;
-      const newDemand = !this.demands.has(event.subject);
-      this.demands.add(event.subject);
+    const dispatchAll = dispatcher.dispatchAll.bind(dispatcher);
+    dispatcher.dispatchAll = async (events) => {
       const start = performance.now();
-      const timing = steps
-        ? { start, end: 0, projection: 0, newDemand, projectionSize: this.demands.size }
-        : undefined;
-      if (steps && timing) {
-        if (this.serial && steps.events.length > 0) steps.times.between.push(start - this.lastEnd);
+      // A batch may straddle two phases: its steps count in the phase of its first event.
+      const phase = events.length > 0 ? this.phaseOf.get(events[0].id) : undefined;
+      const steps = phase ? this.stepsOf(phase) : undefined;
+      const timings: EventTiming[] = [];
+      for (const event of events) {
+        const newDemand = !this.demands.has(event.subject);
+        this.demands.add(event.subject);
+        if (!steps || !this.phaseOf.has(event.id)) continue;
+        const timing = {
+          start,
+          end: 0,
+          projection: 0,
+          newDemand,
+          projectionSize: this.demands.size,
+        };
         steps.events.push(timing);
+        timings.push(timing);
       }
+      if (steps && this.serial && steps.times.dispatch.length > 0)
+        steps.times.between.push(start - this.lastEnd);
       try {
-        return await this.context.run({ timing, steps }, () => dispatch(event));
+        return await this.context.run({ timings, steps }, () => dispatchAll(events));
       } finally {
         const end = performance.now();
         this.lastEnd = end;
-        if (steps && timing) {
-          timing.end = end;
-          steps.times.dispatch.push(end - start);
-        }
-        Atomics.add(this.dispatched, 0, 1);
+        for (const timing of timings) timing.end = end;
+        steps?.times.dispatch.push(end - start);
+        Atomics.add(this.dispatched, 0, events.length);
       }
     };
     if (!this.detailed) return;
     const record = states.record.bind(states);
-    states.record = (event, at) => this.time('projection', () => record(event, at));
+    states.record = (events, at) => this.time('projection', () => record(events, at));
     const recordRecent = recent.record.bind(recent);
-    recent.record = (event, document) =>
-      this.time('recentEvents', () => recordRecent(event, document));
+    recent.record = (matched) => this.time('recentEvents', () => recordRecent(matched));
     const sendBatch = publisher.sendBatch.bind(publisher);
     publisher.sendBatch = (batches) => this.time('sendBatch', () => sendBatch(batches));
     const match = index.match.bind(index);
@@ -1138,14 +1151,14 @@ class DispatchTimer {
   }
 
   private async time<T>(step: Step, run: () => Promise<T>): Promise<T> {
-    const { steps, timing } = this.context.getStore() ?? {};
+    const { steps, timings = [] } = this.context.getStore() ?? {};
     const start = performance.now();
     try {
       return await run();
     } finally {
       const elapsed = performance.now() - start;
       steps?.times[step].push(elapsed);
-      if (timing && step === 'projection') timing.projection = elapsed;
+      if (step === 'projection') for (const timing of timings) timing.projection = elapsed;
     }
   }
 
@@ -1315,7 +1328,6 @@ async function createGuichets(
   api: string,
   subscriptions: readonly Subscription[],
   workload: readonly WorkloadGuichet[],
-  allDepartments: readonly string[],
 ): Promise<{ create: number[]; subscribe: number[] }> {
   const create: number[] = [];
   const subscribe: number[] = [];
@@ -1326,9 +1338,7 @@ async function createGuichets(
       code: guichet.code,
       name: `Guichet ${guichet.kind} ${guichet.code}`,
       type: API_TYPE[guichet.kind],
-      territory: {
-        departments: guichet.department === 'FR' ? allDepartments : [guichet.department],
-      },
+      territory: { departments: guichet.departments },
       referentEmail: `referent.${guichet.code.toLowerCase()}@example.fr`,
       // Kafka only: no webhook, and no pull feed (its writer would read every log again).
       channels: { kafka: { enabled: true }, pull: { enabled: false } },
@@ -1520,7 +1530,6 @@ async function main(): Promise<void> {
   const territory = buildTerritory(config.seed);
   const workloadGuichets = generateGuichets(territory, config.guichets, config.seed);
   const subscriptions = subscriptionsOf(workloadGuichets, config.seed);
-  const allDepartments = territory.departments.map((department) => department.code);
   const factory = new EventFactory(
     new DocumentGenerator(territory, workloadGuichets, config.seed),
     config.seed,
@@ -1586,7 +1595,7 @@ async function main(): Promise<void> {
       `app started in ${fixed(appStartSeconds, 1)} s at ${api}; creating ${subscriptions.length} guichets`,
     );
     const guichetsStart = performance.now();
-    const timings = await createGuichets(api, subscriptions, workloadGuichets, allDepartments);
+    const timings = await createGuichets(api, subscriptions, workloadGuichets);
     const guichetsSeconds = (performance.now() - guichetsStart) / 1000;
     const readyStart = performance.now();
     await waitFor(async () => (await fetch(`${api}/health/ready`)).status === 200, {

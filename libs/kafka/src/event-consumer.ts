@@ -42,12 +42,14 @@ export interface ConsumerDefinition<T = CloudEvent> {
   readonly handle: EventHandler<T>;
   /**
    * Optional faster path: the valid messages of a fetched batch of one partition, in order, at
-   * most 500 at a time (e.g. one bulk write). Transient failures are retried; any other failure
+   * most `batchSize` at a time (e.g. one bulk write); the offsets are committed after each. Transient failures are retried; any other failure
    * falls back to `handle`, message by message, so a poison message is isolated and dead-lettered.
    */
   readonly handleBatch?: (
     items: ReadonlyArray<{ value: T; context: MessageContext }>,
   ) => Promise<void>;
+  /** Messages handed to `handleBatch` at most at once (default 500). */
+  readonly batchSize?: number;
   /** Turns a message value into what the handler takes (default: a validated CloudEvent). */
   readonly decode?: (value: Buffer | null) => ValidationResult<T>;
   /** Attempts before a failing message goes to the dead-letter topic (default 5). */
@@ -76,7 +78,7 @@ function headerText(headers: IHeaders | undefined, name: string): string | undef
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Messages handed to a batch handler at most at once. */
+/** Messages handed to a batch handler at most at once, by default. */
 const BATCH_SLICE = 500;
 
 /**
@@ -234,9 +236,10 @@ export class EventConsumerFactory implements OnModuleDestroy {
     const heartbeat = () => payload.heartbeat();
     const handleBatch = definition.handleBatch!;
     const base = definition.retryBaseMs ?? 200;
-    for (let from = 0; from < batch.messages.length; from += BATCH_SLICE) {
+    const size = definition.batchSize ?? BATCH_SLICE;
+    for (let from = 0; from < batch.messages.length; from += size) {
       if (!payload.isRunning() || payload.isStale()) return;
-      const slice = batch.messages.slice(from, from + BATCH_SLICE);
+      const slice = batch.messages.slice(from, from + size);
       const valid: Array<{ value: T; context: MessageContext; message: KafkaMessage }> = [];
       for (const message of slice) {
         const decoded = definition.decode
@@ -287,6 +290,8 @@ export class EventConsumerFactory implements OnModuleDestroy {
         }
       }
       payload.resolveOffset(slice[slice.length - 1].offset);
+      // Committed now rather than at the end of the fetch: a crash repeats one slice at most.
+      await payload.commitOffsetsIfNecessary(payload.uncommittedOffsets());
       await heartbeat();
     }
   }

@@ -6,8 +6,8 @@ import {
   type DocumentEventData,
   DemandEventTypes,
 } from '@sne/contracts';
-import { isDuplicateKeyError, MONGO_CONNECTION } from '@sne/persistence';
-import { type Connection, type Model, Schema } from 'mongoose';
+import { isOnlyDuplicateKeyErrors, MONGO_CONNECTION } from '@sne/persistence';
+import { type AnyBulkWriteOperation, type Connection, type Model, Schema } from 'mongoose';
 
 const DEMAND_EVENT_TYPES = new Set<string>(Object.values(DemandEventTypes));
 
@@ -58,43 +58,86 @@ export class DemandStateRepository implements OnModuleInit {
   }
 
   /**
-   * Keeps the newest version: an older or replayed event changes nothing. Reads and writes go by
-   * `_id` alone, the one filter FerretDB answers from its primary key (a compound filter such as
-   * `{ _id, version: { $lt } }` scans the whole collection there, ADR 0006). Comparing in code is
-   * safe because one demand's events come from one partition, handled by one consumer at a time;
-   * a first version races only with itself, and the unique `_id` settles that.
+   * Keeps the newest version of each demand: an older or replayed event changes nothing. Reads
+   * and writes go by `_id` alone, the one filter FerretDB answers from its primary key (a compound
+   * filter such as `{ _id, version: { $lt } }` scans the whole collection there, ADR 0006): the
+   * stored versions are read at once, compared in code, then every change goes in one unordered
+   * bulk write. Comparing in code is safe because one demand's events come from one partition,
+   * handled by one consumer at a time; a first version races only with itself, and the unique
+   * `_id` settles that.
    */
-  async record(event: CloudEvent<string, DemandEventData>, at: Date): Promise<void> {
-    const demand = event.data.demand;
-    const fields = {
-      version: demand.version,
-      state: demand.state,
-      department: demand.department,
-      snapshot: demand,
-      lastEvent: event,
-      updatedAt: at.toISOString(),
-    };
-    const stored = await this.states
-      .findById(demand.numeroUnique, { version: 1 })
-      .lean<Pick<DemandStateDocument, '_id' | 'version'>>();
-    if (stored && stored.version >= demand.version) return;
-    if (stored) {
-      await this.states.updateOne({ _id: demand.numeroUnique }, { $set: fields });
-      return;
+  async record(
+    events: ReadonlyArray<CloudEvent<string, DemandEventData>>,
+    at: Date,
+  ): Promise<void> {
+    const newest = new Map<string, CloudEvent<string, DemandEventData>>();
+    for (const event of events) {
+      const demand = event.data.demand;
+      const kept = newest.get(demand.numeroUnique);
+      if (!kept || kept.data.demand.version < demand.version)
+        newest.set(demand.numeroUnique, event);
     }
+    const candidates = [...newest.values()];
+    const stored = await Promise.all(
+      candidates.map((event) =>
+        this.states
+          .findById(event.data.demand.numeroUnique, { version: 1 })
+          .lean<Pick<DemandStateDocument, '_id' | 'version'>>(),
+      ),
+    );
+    const inserted: Array<CloudEvent<string, DemandEventData>> = [];
+    const operations = candidates.flatMap(
+      (event, i): AnyBulkWriteOperation<DemandStateDocument>[] => {
+        const demand = event.data.demand;
+        const current = stored[i];
+        if (current && current.version >= demand.version) return [];
+        const fields = {
+          version: demand.version,
+          state: demand.state,
+          department: demand.department,
+          snapshot: demand,
+          lastEvent: event,
+          updatedAt: at.toISOString(),
+        };
+        if (current)
+          return [
+            { updateOne: { filter: { _id: demand.numeroUnique }, update: { $set: fields } } },
+          ];
+        inserted.push(event);
+        return [{ insertOne: { document: { _id: demand.numeroUnique, ...fields } } }];
+      },
+    );
+    if (operations.length === 0) return;
     try {
-      await this.states.insertMany([{ _id: demand.numeroUnique, ...fields }], { lean: true });
+      await this.states.bulkWrite(operations, { ordered: false });
     } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-      // Inserted meanwhile by a replay of an earlier event: compare again against that.
-      await this.record(event, at);
+      if (!isOnlyDuplicateKeyErrors(error)) throw error;
+      // Inserted meanwhile by a replay of an earlier event: compare again against that. The
+      // other writes of the bulk went through (unordered); repeating them changes nothing.
+      await this.record(inserted, at);
     }
   }
 
   /** The demand an event is about: carried by demand events, looked up for document events. */
   async demandOf(event: CloudEvent): Promise<DemandSnapshot | undefined> {
-    if (isDemandEvent(event)) return event.data.demand;
-    return this.find((event.data as DocumentEventData).numeroUnique);
+    return (await this.demandsOf([event]))[0];
+  }
+
+  /**
+   * The demand each event is about: carried by demand events, looked up for document events
+   * (each demand once, all at the same time).
+   */
+  async demandsOf(events: readonly CloudEvent[]): Promise<Array<DemandSnapshot | undefined>> {
+    const lookups = new Map<string, Promise<DemandSnapshot | undefined>>();
+    return Promise.all(
+      events.map((event) => {
+        if (isDemandEvent(event)) return Promise.resolve(event.data.demand);
+        const numeroUnique = (event.data as DocumentEventData).numeroUnique;
+        let lookup = lookups.get(numeroUnique);
+        if (!lookup) lookups.set(numeroUnique, (lookup = this.find(numeroUnique)));
+        return lookup;
+      }),
+    );
   }
 
   /** The active demands, optionally of some departments only, one at a time (no full load). */

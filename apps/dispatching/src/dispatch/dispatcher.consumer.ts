@@ -6,7 +6,17 @@ import { DispatcherService } from './dispatcher.service';
 export const DISPATCHER_GROUP = 'sne.dispatching';
 export const DISPATCH_CONCURRENCY = Symbol('DISPATCH_CONCURRENCY');
 
-/** Demand and document events in, deliveries out; invalid events go to the dead-letter topic. */
+/**
+ * Events dispatched together at most: their deliveries go in one Kafka request, whose record
+ * batch for one partition must stay under the broker's `message.max.bytes` (1 MB by default).
+ */
+export const DISPATCH_CHUNK = 100;
+
+/**
+ * Demand and document events in, deliveries out, a fetched batch at a time; invalid events go to
+ * the dead-letter topic. A batch that fails is handled again event by event, so one poison event
+ * is isolated and dead-lettered without holding up the others.
+ */
 @Injectable()
 export class DispatcherConsumer implements OnApplicationBootstrap {
   constructor(
@@ -23,6 +33,10 @@ export class DispatcherConsumer implements OnApplicationBootstrap {
       concurrency: this.concurrency,
       handle: async (event) => {
         await this.dispatcher.dispatch(event);
+      },
+      batchSize: DISPATCH_CHUNK,
+      handleBatch: async (items) => {
+        await this.dispatcher.dispatchAll(items.map((item) => item.value));
       },
     });
   }

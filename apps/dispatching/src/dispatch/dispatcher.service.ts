@@ -19,9 +19,13 @@ const DISPATCHER: SystemActor = { kind: 'system', id: 'dispatcher' };
 export const DELIVERY_ID_HEADER = 'delivery-id';
 
 /**
- * Fans one event out: records the demand's state, matches the event against every subscription,
+ * Fans events out: records each demand's state, matches every event against every subscription,
  * and appends one delivery to each selected guichet's log, keyed by the demand so that each
- * guichet sees one demand's events in order. Resolves only when every log has its delivery.
+ * guichet sees one demand's events in order. Takes a fetched batch at a time (one partition's
+ * events, in order): one read of the stored versions, one bulk write of the projection, one bulk
+ * insert of the recent events and one Kafka request for every delivery and its audit entry.
+ * Resolves only when all of them are durable, so a crash before that repeats the whole batch,
+ * under the same delivery ids.
  */
 @Injectable()
 export class DispatcherService {
@@ -57,29 +61,37 @@ export class DispatcherService {
   }
 
   async dispatch(event: CloudEvent): Promise<GuichetDelivery[]> {
-    // A demand event carries its demand: recording it need not come before matching.
-    const recording = isDemandEvent(event)
-      ? this.states.record(event, this.clock.now())
-      : Promise.resolve();
+    return this.dispatchAll([event]);
+  }
+
+  /** One partition's events, in order: their deliveries, in the same order. */
+  async dispatchAll(events: readonly CloudEvent[]): Promise<GuichetDelivery[]> {
+    // Demand events carry their demand: recording them need not come before matching.
+    const recording = this.states.record(events.filter(isDemandEvent), this.clock.now());
     // Awaited below; this only keeps a failure from being unhandled if matching throws first.
     recording.catch(() => undefined);
-    const document = matchDocument(event, await this.states.demandOf(event));
-    const stopTimer = this.matchSeconds.startTimer();
-    const selected = this.index
-      .match(document)
-      .filter((revision) => revision.includeOwnEvents || revision.guichetCode !== event.guichet);
-    stopTimer();
-    this.matchedPerEvent.observe(selected.length);
-
+    const demands = await this.states.demandsOf(events);
     const dispatchedAt = this.clock.now().toISOString();
-    const deliveries = selected.map((revision): GuichetDelivery => ({
-      deliveryId: deliveryIdOf(event.id, revision.guichetCode),
-      guichetCode: revision.guichetCode,
-      subscriptionVersion: revision.version,
-      dispatchedAt,
+    const matched = events.map((event, i) => ({
       event,
+      document: matchDocument(event, demands[i]),
     }));
-    // Independent writes, all awaited before the offset is committed: a crash repeats them all.
+    const deliveries = matched.flatMap(({ event, document }) => {
+      const stopTimer = this.matchSeconds.startTimer();
+      const selected = this.index
+        .match(document)
+        .filter((revision) => revision.includeOwnEvents || revision.guichetCode !== event.guichet);
+      stopTimer();
+      this.matchedPerEvent.observe(selected.length);
+      return selected.map((revision): GuichetDelivery => ({
+        deliveryId: deliveryIdOf(event.id, revision.guichetCode),
+        guichetCode: revision.guichetCode,
+        subscriptionVersion: revision.version,
+        dispatchedAt,
+        event,
+      }));
+    });
+    // Independent writes, all awaited before the offsets are committed: a crash repeats them all.
     // The deliveries' audit entries go in the same Kafka request as the deliveries, by delivery
     // id: acknowledged with them, kept once by the trail however often a crash repeats them.
     const audited = this.audit.messagesOf(
@@ -88,25 +100,33 @@ export class DispatcherService {
         principal: DISPATCHER,
         action: 'deliver' as const,
         channel: 'kafka' as const,
-        numeroUnique: event.subject,
+        numeroUnique: delivery.event.subject,
         guichet: delivery.guichetCode,
         at: this.clock.now(),
       })),
     );
     await Promise.all([
       recording,
-      this.recentEvents.record(event, document),
-      this.publisher.sendBatch([
-        ...deliveries.map((delivery) => ({
-          topic: guichetDeliveryTopic(delivery.guichetCode),
-          messages: [toDeliveryMessage(delivery)],
-        })),
-        audited,
-      ]),
+      this.recentEvents.record(matched),
+      this.publisher.sendBatch([...byTopic(deliveries), audited]),
     ]);
     this.deliveries.inc(deliveries.length);
     return deliveries;
   }
+}
+
+/** The deliveries grouped by guichet log, each log's in the order given. */
+function byTopic(
+  deliveries: readonly GuichetDelivery[],
+): Array<{ topic: string; messages: RawMessage[] }> {
+  const topics = new Map<string, RawMessage[]>();
+  for (const delivery of deliveries) {
+    const topic = guichetDeliveryTopic(delivery.guichetCode);
+    let messages = topics.get(topic);
+    if (!messages) topics.set(topic, (messages = []));
+    messages.push(toDeliveryMessage(delivery));
+  }
+  return [...topics].map(([topic, messages]) => ({ topic, messages }));
 }
 
 export function toDeliveryMessage(delivery: GuichetDelivery): RawMessage {

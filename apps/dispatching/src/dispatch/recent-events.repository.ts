@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { CloudEvent } from '@sne/contracts';
 import type { MatchDocument } from '@sne/matching';
-import { isDuplicateKeyError, MONGO_CONNECTION } from '@sne/persistence';
+import { insertAbsent, MONGO_CONNECTION } from '@sne/persistence';
 import { type Connection, type Model, Schema } from 'mongoose';
 
 export const RECENT_EVENTS_DAYS = 30;
@@ -46,19 +46,23 @@ export class RecentEventsRepository implements OnModuleInit {
     await this.events.init();
   }
 
-  async record(event: CloudEvent, document: MatchDocument): Promise<void> {
-    const department = (document.demand as { department?: unknown } | undefined)?.department;
-    try {
-      await this.events.create({
-        _id: event.id,
-        time: event.time,
-        ...(typeof department === 'string' ? { department } : {}),
-        ...(event.guichet ? { guichet: event.guichet } : {}),
-        document,
-      });
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-    }
+  /** Keeps each event's match document once, in one unordered bulk insert. */
+  async record(
+    matched: ReadonlyArray<{ event: CloudEvent; document: MatchDocument }>,
+  ): Promise<void> {
+    await insertAbsent(
+      this.events,
+      matched.map(({ event, document }): RecentEventDocument => {
+        const department = (document.demand as { department?: unknown } | undefined)?.department;
+        return {
+          _id: event.id,
+          time: event.time,
+          ...(typeof department === 'string' ? { department } : {}),
+          ...(event.guichet ? { guichet: event.guichet } : {}),
+          document,
+        };
+      }),
+    );
   }
 
   async *since(date: Date, departments?: ReadonlySet<string>): AsyncGenerator<RecentEvent> {
