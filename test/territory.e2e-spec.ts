@@ -11,7 +11,7 @@ import { GuichetRepository } from '../apps/dispatching/src/guichets/guichet.repo
 import {
   TERRITORY_MIGRATION_AUTHOR,
   TerritoryMigration,
-} from '../apps/dispatching/src/guichets/territory-migration';
+} from '../apps/dispatching/src/dispatch/territory-migration';
 import {
   createGuichets,
   EVERY_DEMAND,

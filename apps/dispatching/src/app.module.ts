@@ -26,13 +26,15 @@ import { GuichetRepository } from './guichets/guichet.repository';
 import { BackfillService } from './operations/backfill.service';
 import { DryRunService } from './operations/dry-run.service';
 import { LagController, OperationsController } from './operations/operations.controller';
+import { ExplainController } from './operations/explain.controller';
+import { ExplainService } from './operations/explain.service';
 import { LagService } from './operations/lag.service';
 import { ReplayService } from './operations/replay.service';
 import { RecentEventsRepository } from './dispatch/recent-events.repository';
-import { RetentionService } from './dispatch/retention.service';
+import { RetentionService } from './retention/retention.service';
 import { GuichetsController, RulesController } from './guichets/guichets.controller';
 import { GuichetsService } from './guichets/guichets.service';
-import { TerritoryMigration } from './guichets/territory-migration';
+import { TerritoryMigration } from './dispatch/territory-migration';
 import { GuichetKafkaAccess } from './kafka-access/guichet-kafka-access';
 import { KafkaAccessController } from './kafka-access/kafka-access.controller';
 import {
@@ -69,6 +71,7 @@ export class AppModule {
         RulesController,
         FeedController,
         OperationsController,
+        ExplainController,
         WebhooksController,
       ],
       providers: [
@@ -103,6 +106,7 @@ export class AppModule {
         DryRunService,
         BackfillService,
         ReplayService,
+        ExplainService,
         WebhookEndpointRepository,
         WebhookDestinations,
         WebhookQueue,

@@ -30,7 +30,7 @@ import { FileIntake } from './documents/file-intake';
 import { FileStorageModule } from './documents/file-storage.module';
 import { PDF_CHECK_SETTINGS, PdfChecker } from './documents/pdf-check';
 import { PURGE_SWEEP_MS, PurgeController, PurgeScheduler } from './documents/purge.scheduler';
-import { OUTBOX_SWEEP_MS, DocumentOutbox } from './outbox/document-outbox';
+import { OUTBOX_SWEEP_MS, DocumentOutbox } from './documents/document-outbox';
 
 const problems = planProblems(DEFAULT_CLASSIFICATION_PLAN);
 if (problems.length > 0) throw new Error(`classification plan: ${problems.join('; ')}`);

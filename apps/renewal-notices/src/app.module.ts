@@ -17,6 +17,7 @@ import { NoticeQueues } from './notices/notice-queues';
 import { NoticeSender } from './notices/notice-sender';
 import { NoticeWorkers } from './notices/notice-workers';
 import { NoticesController } from './notices/notices.controller';
+import { ScansController } from './scan/scans.controller';
 import { SmsReceipts } from './notices/sms-receipts';
 import { RENEWAL_SETTINGS, renewalSettingsFrom } from './renewal-settings';
 import { DueScanner } from './scan/due-scanner';
@@ -39,7 +40,7 @@ export class AppModule {
         MailModule.forRoot(mailSettingsFrom(config)),
         SmsModule.forRoot(smsSettingsFrom(config)),
       ],
-      controllers: [NoticesController, LettersController],
+      controllers: [NoticesController, ScansController, LettersController],
       providers: [
         { provide: RENEWAL_NOTICES_CONFIG, useValue: config },
         { provide: RENEWAL_SETTINGS, useValue: renewalSettingsFrom(config) },

@@ -124,16 +124,6 @@ export class GuichetsController {
   async history(@Param('code') code: string): Promise<{ revisions: SubscriptionRevision[] }> {
     return { revisions: await this.guichets.history(guichetCodeOf(code)) };
   }
-
-  @Post(':code/explain')
-  @OwnGuichet()
-  @HttpCode(200)
-  @ApiOperation({
-    summary: 'Why this guichet would (not) receive an event, predicate by predicate',
-  })
-  explain(@Param('code') code: string, @Body() event: unknown) {
-    return this.guichets.explain(guichetCodeOf(code), event);
-  }
 }
 
 /** Checks a draft rule without saving it: problems with their paths, and parts that never match. */

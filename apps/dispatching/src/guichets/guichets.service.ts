@@ -1,25 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { type CloudEvent, validateEvent } from '@sne/contracts';
-import {
-  DEMAND_FIELDS,
-  explain,
-  type ExplainResult,
-  findNeverMatching,
-  placesOutsideTerritory,
-  territoryRule,
-} from '@sne/matching';
+import { DEMAND_FIELDS, findNeverMatching, placesOutsideTerritory } from '@sne/matching';
 import {
   Clock,
   ConflictError,
-  InvalidInputError,
   NotFoundError,
   OutsideTerritoryError,
   RuleViolationError,
   StaleVersionError,
 } from '@sne/platform';
-import { DemandStateRepository } from '../dispatch/demand-state.repository';
-import { matchDocument } from '../dispatch/match-document';
-import { SubscriptionIndex } from '../dispatch/subscription-index';
 import type { Guichet, SubscriptionChange, SubscriptionRevision } from './guichet';
 import { GuichetRepository } from './guichet.repository';
 import { subscriptionRule, underRule } from './subscription-rule';
@@ -48,13 +36,20 @@ export type SubscriptionChangeListener = (change: SubscriptionChanged) => void;
 export class GuichetsService {
   private readonly logger = new Logger(GuichetsService.name);
   private readonly changeListeners: SubscriptionChangeListener[] = [];
+  private readonly savedHooks: Array<(change: SubscriptionChanged) => Promise<void>> = [];
 
   constructor(
     private readonly repository: GuichetRepository,
-    private readonly index: SubscriptionIndex,
-    private readonly demandStates: DemandStateRepository,
     private readonly clock: Clock,
   ) {}
+
+  /**
+   * `hook` runs once a subscription change is saved and before it is answered, awaited: the
+   * matcher takes the new rule in, so the next event is matched with it.
+   */
+  whenSubscriptionSaved(hook: (change: SubscriptionChanged) => Promise<void>): void {
+    this.savedHooks.push(hook);
+  }
 
   /** `listener` is told of each subscription change once saved and the index refreshed. */
   onSubscriptionChanged(listener: SubscriptionChangeListener): void {
@@ -145,46 +140,15 @@ export class GuichetsService {
       version: revision.version,
       operator: options.operator,
     });
-    await this.index.refresh();
     const changed: SubscriptionChanged = {
       guichet,
       revision,
       operator: options.operator,
       ...(current ? { previous: current } : {}),
     };
+    for (const hook of this.savedHooks) await hook(changed);
     for (const listener of this.changeListeners) listener(changed);
     return revision;
-  }
-
-  /** Why this guichet would (not) receive an event, predicate by predicate. */
-  async explain(
-    code: string,
-    input: unknown,
-  ): Promise<
-    | (ExplainResult & { withinTerritory: true; eventTypeSubscribed: boolean; ownEvent: boolean })
-    | { matched: false; withinTerritory: false; eventTypeSubscribed: boolean; ownEvent: false }
-  > {
-    const guichet = await this.get(code);
-    const revision = await this.subscription(code);
-    const decoded = validateEvent(input);
-    if (!decoded.ok) throw new InvalidInputError('not a valid event', decoded.issues);
-    const event: CloudEvent = decoded.value;
-    const document = matchDocument(event, await this.demandStates.demandOf(event));
-    const bound = territoryRule(guichet.territory);
-    // Nothing of a demand outside the territory is shown, not even which predicates it fails.
-    if (bound && explain(bound, document).matched === false)
-      return {
-        matched: false,
-        withinTerritory: false,
-        eventTypeSubscribed: revision.eventTypes.includes(event.type),
-        ownEvent: false,
-      };
-    return {
-      withinTerritory: true,
-      ...explain(revision.rule, document),
-      eventTypeSubscribed: revision.eventTypes.includes(event.type),
-      ownEvent: event.guichet === code && !revision.includeOwnEvents,
-    };
   }
 }
 

@@ -47,7 +47,7 @@ import {
   DemandProjectionRepository,
   type KnownDemand,
 } from '../demands/demand-projection.repository';
-import { DocumentOutbox } from '../outbox/document-outbox';
+import { DocumentOutbox } from './document-outbox';
 import {
   DocumentRepository,
   fileClaimId,

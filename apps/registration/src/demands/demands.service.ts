@@ -42,8 +42,8 @@ import {
 } from '@sne/platform';
 import { AuditLog } from '@sne/audit';
 import { NoticeDatesRepository } from '../notices/notice-dates';
-import { DemandOutbox } from '../outbox/demand-outbox';
-import { demandRef, EmailIndex } from '../pending/email-index';
+import { DemandOutbox } from './demand-outbox';
+import { demandRef, EmailIndex } from './email-index';
 import { ControlKeyIndex } from './control-key.index';
 import { type DemandSearch, searchFilter } from './demand-search';
 import { DemandRepository, type RegisteredDemand } from './demand.repository';

@@ -31,7 +31,7 @@ import {
   type RegistrationPath,
   refuseInvalid,
 } from '../demands/demands.service';
-import { demandRef, EmailIndex, emailKey, pendingRef } from './email-index';
+import { demandRef, EmailIndex, emailKey, pendingRef } from '../demands/email-index';
 import { type PendingDemand, PendingDemandRepository } from './pending-demand.repository';
 
 /** The department of a draft's first-choice commune, once it names one. */

@@ -17,7 +17,6 @@ import {
 import { Clock, NotFoundError } from '@sne/platform';
 import { CalendarRepository } from '../calendar/calendar.repository';
 import { RENEWAL_SETTINGS } from '../renewal-settings';
-import { DueScanner, type ScanReport } from '../scan/due-scanner';
 import { type NoticeClaim, NoticeClaimsRepository } from './notice-claims.repository';
 import { NOTICE_CHANNELS, NoticeQueues } from './notice-queues';
 
@@ -40,23 +39,12 @@ export interface QueueReport {
 @Controller()
 export class NoticesController {
   constructor(
-    private readonly scanner: DueScanner,
     private readonly calendars: CalendarRepository,
     private readonly claims: NoticeClaimsRepository,
     private readonly queues: NoticeQueues,
     private readonly clock: Clock,
     @Inject(RENEWAL_SETTINGS) private readonly settings: RenewalSettings,
   ) {}
-
-  @Post('scans')
-  @HttpCode(200)
-  @Roles('national-admin')
-  @ApiOperation({
-    summary: 'Run the due scan now (it also runs daily): enqueue every notice due by today',
-  })
-  scan(): Promise<ScanReport> {
-    return this.scanner.scan();
-  }
 
   @Get('demands/:numeroUnique/notices')
   @Roles(...OPERATOR_ROLES)

@@ -1,9 +1,9 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { placesOutsideTerritory, pruneToTerritory } from '@sne/matching';
 import { Clock, MetricsService } from '@sne/platform';
-import { SubscriptionIndex } from '../dispatch/subscription-index';
-import type { SubscriptionRevision } from './guichet';
-import { GuichetRepository } from './guichet.repository';
+import { SubscriptionIndex } from './subscription-index';
+import type { SubscriptionRevision } from '../guichets/guichet';
+import { GuichetRepository } from '../guichets/guichet.repository';
 
 export const TERRITORY_MIGRATION_AUTHOR = 'system:territory-migration';
 

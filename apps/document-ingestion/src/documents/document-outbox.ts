@@ -2,26 +2,26 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Topics } from '@sne/contracts';
 import { EventPublisher, OutboxRelay } from '@sne/kafka';
 import { MetricsService } from '@sne/platform';
-import { type DemandRevision, DemandRepository } from '../demands/demand.repository';
+import { type DocumentRevision, DocumentRepository } from './document.repository';
 
 export const OUTBOX_SWEEP_MS = Symbol('OUTBOX_SWEEP_MS');
 
-/** The demand revisions published to the demand-events topic, in order per demand (ADR 0007). */
+/** The document revisions published to the document-events topic, in order per document. */
 @Injectable()
-export class DemandOutbox extends OutboxRelay<DemandRevision> {
+export class DocumentOutbox extends OutboxRelay<DocumentRevision> {
   constructor(
-    store: DemandRepository,
+    store: DocumentRepository,
     publisher: EventPublisher,
     @Inject(OUTBOX_SWEEP_MS) sweepMs: number,
     metrics: MetricsService,
   ) {
     super(
       {
-        name: 'demand',
-        topic: Topics.DemandEvents,
+        name: 'document',
+        topic: Topics.DocumentEvents,
         sweepMs,
         entryOf: (revision) => ({
-          aggregateId: revision.numeroUnique,
+          aggregateId: revision.documentId,
           version: revision.version,
           event: revision.event,
         }),

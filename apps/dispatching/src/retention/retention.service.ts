@@ -6,7 +6,7 @@ import {
 } from '@nestjs/common';
 import { Clock } from '@sne/platform';
 import { FeedRepository } from '../feed/feed.repository';
-import { RECENT_EVENTS_DAYS, RecentEventsRepository } from './recent-events.repository';
+import { RECENT_EVENTS_DAYS, RecentEventsRepository } from '../dispatch/recent-events.repository';
 
 export const FEED_RETENTION_DAYS = 14;
 const EVERY_MS = 60 * 60 * 1000;

@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { type CloudEvent, validateEvent } from '@sne/contracts';
+import { explain, type ExplainResult, territoryRule } from '@sne/matching';
+import { InvalidInputError } from '@sne/platform';
+import { DemandStateRepository } from '../dispatch/demand-state.repository';
+import { matchDocument } from '../dispatch/match-document';
+import { GuichetsService } from '../guichets/guichets.service';
+
+export type Explanation =
+  | (ExplainResult & { withinTerritory: true; eventTypeSubscribed: boolean; ownEvent: boolean })
+  | { matched: false; withinTerritory: false; eventTypeSubscribed: boolean; ownEvent: false };
+
+/** Why a guichet would (not) receive an event, predicate by predicate. */
+@Injectable()
+export class ExplainService {
+  constructor(
+    private readonly guichets: GuichetsService,
+    private readonly demandStates: DemandStateRepository,
+  ) {}
+
+  async explain(code: string, input: unknown): Promise<Explanation> {
+    const guichet = await this.guichets.get(code);
+    const revision = await this.guichets.subscription(code);
+    const decoded = validateEvent(input);
+    if (!decoded.ok) throw new InvalidInputError('not a valid event', decoded.issues);
+    const event: CloudEvent = decoded.value;
+    const document = matchDocument(event, await this.demandStates.demandOf(event));
+    const bound = territoryRule(guichet.territory);
+    // Nothing of a demand outside the territory is shown, not even which predicates it fails.
+    if (bound && explain(bound, document).matched === false)
+      return {
+        matched: false,
+        withinTerritory: false,
+        eventTypeSubscribed: revision.eventTypes.includes(event.type),
+        ownEvent: false,
+      };
+    return {
+      withinTerritory: true,
+      ...explain(revision.rule, document),
+      eventTypeSubscribed: revision.eventTypes.includes(event.type),
+      ownEvent: event.guichet === code && !revision.includeOwnEvents,
+    };
+  }
+}
