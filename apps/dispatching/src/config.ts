@@ -47,7 +47,8 @@ export const dispatchingEnv = {
     default: 1,
     desc:
       'Partitions of the event topics dispatched at the same time (order kept per demand); more ' +
-      'than 1 pays on MongoDB, not on FerretDB whose SQLite backend writes one at a time',
+      'than 1 is for MongoDB: on the local FerretDB (SQLite backend) 3 stalled the dispatcher ' +
+      'in the benchmark, its connection pool exhausted (docs/benchmarks.md)',
   }),
   IDP_REGISTRATION_URL: str({
     default: '',
