@@ -6,9 +6,10 @@ import {
   type GuichetDelivery,
   guichetDeliveryTopic,
   KafkaHeaders,
+  Topics,
 } from '@sne/contracts';
 import { EventPublisher, type RawMessage } from '@sne/kafka';
-import { Clock, MetricsService } from '@sne/platform';
+import { Clock, MetricsService, normalizeCorrelationId, withCorrelationId } from '@sne/platform';
 import { DemandStateRepository, isDemandEvent } from './demand-state.repository';
 import { matchDocument } from './match-document';
 import { RecentEventsRepository } from './recent-events.repository';
@@ -94,17 +95,24 @@ export class DispatcherService {
     // Independent writes, all awaited before the offsets are committed: a crash repeats them all.
     // The deliveries' audit entries go in the same Kafka request as the deliveries, by delivery
     // id: acknowledged with them, kept once by the trail however often a crash repeats them.
-    const audited = this.audit.messagesOf(
-      ...deliveries.map((delivery) => ({
-        id: `deliver:${delivery.deliveryId}`,
-        principal: DISPATCHER,
-        action: 'deliver' as const,
-        channel: 'kafka' as const,
-        numeroUnique: delivery.event.subject,
-        guichet: delivery.guichetCode,
-        at: this.clock.now(),
-      })),
-    );
+    const audited = {
+      topic: Topics.AuditTrail,
+      // Each entry under its event's correlation id: a batch mixes events of many requests.
+      messages: deliveries.flatMap(
+        (delivery) =>
+          withCorrelationId(normalizeCorrelationId(delivery.event.correlationid), () =>
+            this.audit.messagesOf({
+              id: `deliver:${delivery.deliveryId}`,
+              principal: DISPATCHER,
+              action: 'deliver',
+              channel: 'kafka',
+              numeroUnique: delivery.event.subject,
+              guichet: delivery.guichetCode,
+              at: this.clock.now(),
+            }),
+          ).messages,
+      ),
+    };
     await Promise.all([
       recording,
       this.recentEvents.record(matched),
