@@ -11,6 +11,14 @@ export interface TopicToEnsure {
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Topic creation and cluster probes, through one long-lived admin client. */
+export interface GroupTopicLag {
+  readonly topic: string;
+  /** Messages not yet committed by the group. */
+  readonly lag: number;
+  /** The sum of the partitions' end offsets. */
+  readonly endOffset: number;
+}
+
 @Injectable()
 export class TopicAdmin implements OnModuleDestroy {
   private readonly logger = new Logger(TopicAdmin.name);
@@ -71,33 +79,50 @@ export class TopicAdmin implements OnModuleDestroy {
   }
 
   /**
-   * How far a consumer group is behind on some topics (unprefixed names): per topic, the messages
+   * How far behind a consumer group is on each of the topics: per topic, the sum over partitions
    * between its committed offsets and the ends of the partitions. A group that never committed on
    * a topic is behind by everything the topic holds.
    */
-  async groupLag(
-    groupId: string,
-    topicNames: readonly string[],
-  ): Promise<Array<{ topic: string; lag: number; endOffset: number }>> {
-    if (topicNames.length === 0) return [];
+  async groupLag(groupId: string, topicNames: readonly string[]): Promise<GroupTopicLag[]> {
+    return (await this.groupsLag([{ groupId, topics: topicNames }]))[0];
+  }
+
+  /**
+   * The lag of several groups at once, groups and topics in the order asked: each topic's end
+   * offsets are read once however many groups read it, then one offset fetch per group, all at
+   * the same time.
+   */
+  async groupsLag(
+    reads: ReadonlyArray<{ groupId: string; topics: readonly string[] }>,
+  ): Promise<GroupTopicLag[][]> {
     const admin = await this.client();
-    const committed = await admin.fetchOffsets({
-      groupId: `${this.settings.topicPrefix}${groupId}`,
-      topics: topicNames.map((name) => this.topic(name)),
-    });
+    const names = [...new Set(reads.flatMap((read) => read.topics))];
+    const ends = new Map(
+      await Promise.all(
+        names.map(async (name) => [name, await admin.fetchTopicOffsets(this.topic(name))] as const),
+      ),
+    );
     return Promise.all(
-      committed.map(async ({ topic, partitions }) => {
-        const ends = await admin.fetchTopicOffsets(topic);
-        let lag = 0;
-        let endOffset = 0;
-        for (const end of ends) {
-          const high = Number(end.high);
-          const low = Number(end.low);
-          const at = Number(partitions.find((p) => p.partition === end.partition)?.offset ?? -1);
-          endOffset += high;
-          lag += high - (at < 0 ? low : Math.max(at, low));
-        }
-        return { topic: topic.slice(this.settings.topicPrefix.length), lag, endOffset };
+      reads.map(async ({ groupId, topics }) => {
+        if (topics.length === 0) return [];
+        const committed = await admin.fetchOffsets({
+          groupId: `${this.settings.topicPrefix}${groupId}`,
+          topics: topics.map((name) => this.topic(name)),
+        });
+        const byTopic = new Map(committed.map(({ topic, partitions }) => [topic, partitions]));
+        return topics.map((name) => {
+          const partitions = byTopic.get(this.topic(name)) ?? [];
+          let lag = 0;
+          let endOffset = 0;
+          for (const end of ends.get(name) ?? []) {
+            const high = Number(end.high);
+            const low = Number(end.low);
+            const at = Number(partitions.find((p) => p.partition === end.partition)?.offset ?? -1);
+            endOffset += high;
+            lag += high - (at < 0 ? low : Math.max(at, low));
+          }
+          return { topic: name, lag, endOffset };
+        });
       }),
     );
   }

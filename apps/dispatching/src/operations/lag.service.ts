@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { guichetConsumerGroup, guichetDeliveryTopic, Topics } from '@sne/contracts';
-import { TopicAdmin } from '@sne/kafka';
+import { type GroupTopicLag, TopicAdmin } from '@sne/kafka';
 import { DISPATCHER_GROUP } from '../dispatch/dispatcher.consumer';
 import { FEED_GROUP } from '../feed/feed-writer.consumer';
 import type { Guichet } from '../guichets/guichet';
@@ -36,12 +36,33 @@ export class LagService {
     private readonly webhooks: WebhookQueue,
   ) {}
 
+  /**
+   * One offset fetch per consumer group (the dispatcher's, the feed writer's, the webhook
+   * enqueuer's, each guichet's own) and one end-offsets read per topic, all at the same time.
+   */
   async report(now: Date): Promise<LagReport> {
-    const [dispatcher, guichets, counts] = await Promise.all([
-      this.admin.groupLag(DISPATCHER_GROUP, [Topics.DemandEvents, Topics.DocumentEvents]),
-      this.guichets.list(),
+    const guichets = await this.guichets.list();
+    const logsWith = (channel: (guichet: Guichet) => boolean | undefined) =>
+      guichets.filter(channel).map((guichet) => guichetDeliveryTopic(guichet.code));
+    const [[dispatcher, feed, webhook, ...own], counts] = await Promise.all([
+      this.admin.groupsLag([
+        { groupId: DISPATCHER_GROUP, topics: [Topics.DemandEvents, Topics.DocumentEvents] },
+        { groupId: FEED_GROUP, topics: logsWith((guichet) => guichet.channels.pull?.enabled) },
+        {
+          groupId: WEBHOOK_GROUP,
+          topics: logsWith((guichet) => guichet.channels.webhook?.enabled),
+        },
+        ...guichets.map((guichet) => ({
+          groupId: guichetConsumerGroup(guichet.code),
+          topics: [guichetDeliveryTopic(guichet.code)],
+        })),
+      ]),
       this.webhooks.queue.getJobCounts('waiting', 'delayed', 'active', 'failed'),
     ]);
+    const byTopic = (lags: readonly GroupTopicLag[]) =>
+      new Map(lags.map((lag) => [lag.topic, lag]));
+    const feedLags = byTopic(feed);
+    const webhookLags = byTopic(webhook);
     return {
       at: now.toISOString(),
       dispatcher: dispatcher.map(({ topic, lag }) => ({ topic, lag })),
@@ -51,23 +72,20 @@ export class LagService {
         active: counts.active ?? 0,
         failed: counts.failed ?? 0,
       },
-      guichets: await Promise.all(guichets.map((guichet) => this.guichetLag(guichet))),
-    };
-  }
-
-  private async guichetLag(guichet: Guichet): Promise<GuichetLag> {
-    const log = guichetDeliveryTopic(guichet.code);
-    const lagOf = async (group: string) => (await this.admin.groupLag(group, [log]))[0];
-    const own = await lagOf(guichetConsumerGroup(guichet.code));
-    const feed = guichet.channels.pull?.enabled ? await lagOf(FEED_GROUP) : undefined;
-    const webhook = guichet.channels.webhook?.enabled ? await lagOf(WEBHOOK_GROUP) : undefined;
-    return {
-      code: guichet.code,
-      paused: guichet.paused,
-      logEnd: own?.endOffset ?? 0,
-      ...(guichet.channels.kafka?.enabled && own ? { kafkaConsumer: own.lag } : {}),
-      ...(feed ? { feedWriter: feed.lag } : {}),
-      ...(webhook ? { webhookEnqueuer: webhook.lag } : {}),
+      guichets: guichets.map((guichet, i): GuichetLag => {
+        const log = guichetDeliveryTopic(guichet.code);
+        const mine = own[i][0];
+        const feedLag = feedLags.get(log);
+        const webhookLag = webhookLags.get(log);
+        return {
+          code: guichet.code,
+          paused: guichet.paused,
+          logEnd: mine?.endOffset ?? 0,
+          ...(guichet.channels.kafka?.enabled && mine ? { kafkaConsumer: mine.lag } : {}),
+          ...(feedLag ? { feedWriter: feedLag.lag } : {}),
+          ...(webhookLag ? { webhookEnqueuer: webhookLag.lag } : {}),
+        };
+      }),
     };
   }
 }
