@@ -11,6 +11,15 @@ export interface RawMessage {
 }
 
 /**
+ * Bytes of messages in one produce request at most: each partition's record batch must stay under
+ * the broker's `message.max.bytes` (1 MB by default), and a request under it guarantees that.
+ */
+export const MAX_REQUEST_BYTES = 900_000;
+
+/** Per-record overhead of the record format (lengths, offsets, timestamps), rounded up. */
+const RECORD_OVERHEAD_BYTES = 32;
+
+/**
  * Publishes CloudEvents with an idempotent producer (acks from all in-sync replicas, one request
  * in flight), so a retried send neither duplicates nor reorders the events of one demand.
  */
@@ -43,15 +52,7 @@ export class EventPublisher implements OnModuleDestroy {
     if (messages.length === 0) {
       return;
     }
-    const producer = await this.connect();
-    const name = `${this.settings.topicPrefix}${topic}`;
-    await producer.send({
-      topic: name,
-      acks: -1,
-      compression: CompressionTypes.None,
-      messages: messages.map((message) => ({ ...message })),
-    });
-    this.published.inc({ topic }, messages.length);
+    await this.sendBatch([{ topic, messages }]);
   }
 
   /** Sends to several topics in one request (a fan-out), resolved once every topic has them. */
@@ -62,22 +63,40 @@ export class EventPublisher implements OnModuleDestroy {
     if (nonEmpty.length === 0) {
       return;
     }
-    const producer = await this.connect();
-    await producer.sendBatch({
-      acks: -1,
-      compression: CompressionTypes.None,
-      topicMessages: nonEmpty.map((batch) => ({
-        topic: `${this.settings.topicPrefix}${batch.topic}`,
-        messages: batch.messages.map((message) => ({ ...message })),
-      })),
-    });
-    for (const batch of nonEmpty) this.published.inc({ topic: batch.topic }, batch.messages.length);
+    for (const request of splitBySize(nonEmpty, MAX_REQUEST_BYTES)) {
+      const producer = await this.connect();
+      try {
+        await producer.sendBatch({
+          acks: -1,
+          compression: CompressionTypes.None,
+          topicMessages: request.map((batch) => ({
+            topic: `${this.settings.topicPrefix}${batch.topic}`,
+            messages: batch.messages.map((message) => ({ ...message })),
+          })),
+        });
+      } catch (error) {
+        // A failed request can leave an idempotent producer out of step with the broker (a
+        // dispatcher saw every later send fail "out of order sequence number"): a new producer id.
+        this.discard(producer);
+        throw error;
+      }
+      for (const batch of request)
+        this.published.inc({ topic: batch.topic }, batch.messages.length);
+    }
   }
 
   async onModuleDestroy(): Promise<void> {
     const producer = this.producer;
     this.producer = undefined;
     await producer?.disconnect();
+  }
+
+  private discard(producer: Producer): void {
+    if (this.producer !== producer) {
+      return;
+    }
+    this.producer = undefined;
+    void producer.disconnect().catch(() => undefined);
   }
 
   private async connect(): Promise<Producer> {
@@ -94,4 +113,41 @@ export class EventPublisher implements OnModuleDestroy {
     });
     return this.connecting;
   }
+}
+
+type TopicBatch = { topic: string; messages: readonly RawMessage[] };
+
+/**
+ * Cuts batches into requests of at most `limit` bytes, keeping each topic's messages in order; a
+ * message larger than the limit goes alone (and the broker refuses it with a clear error).
+ */
+export function splitBySize(batches: readonly TopicBatch[], limit: number): TopicBatch[][] {
+  const requests: TopicBatch[][] = [];
+  let request: TopicBatch[] = [];
+  let bytes = 0;
+  for (const batch of batches) {
+    let messages: RawMessage[] = [];
+    for (const message of batch.messages) {
+      const size = sizeOf(message);
+      if (bytes + size > limit && bytes > 0) {
+        if (messages.length > 0) request.push({ topic: batch.topic, messages });
+        requests.push(request);
+        request = [];
+        messages = [];
+        bytes = 0;
+      }
+      messages.push(message);
+      bytes += size;
+    }
+    if (messages.length > 0) request.push({ topic: batch.topic, messages });
+  }
+  if (request.length > 0) requests.push(request);
+  return requests;
+}
+
+function sizeOf(message: RawMessage): number {
+  let size = RECORD_OVERHEAD_BYTES + message.value.length + Buffer.byteLength(message.key ?? '');
+  for (const [name, value] of Object.entries(message.headers))
+    size += Buffer.byteLength(name) + Buffer.byteLength(value) + 4;
+  return size;
 }

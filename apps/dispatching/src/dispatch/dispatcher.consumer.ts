@@ -7,8 +7,9 @@ export const DISPATCHER_GROUP = 'sne.dispatching';
 export const DISPATCH_CONCURRENCY = Symbol('DISPATCH_CONCURRENCY');
 
 /**
- * Events dispatched together at most: their deliveries go in one Kafka request, whose record
- * batch for one partition must stay under the broker's `message.max.bytes` (1 MB by default).
+ * Events dispatched together at most, and so repeated at most after a crash: the offsets are
+ * committed after each chunk. Their deliveries may need several produce requests, which the
+ * publisher cuts under the broker's message limit.
  */
 export const DISPATCH_CHUNK = 100;
 
