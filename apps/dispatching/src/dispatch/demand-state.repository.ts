@@ -78,21 +78,13 @@ export class DemandStateRepository implements OnModuleInit {
         newest.set(demand.numeroUnique, event);
     }
     const candidates = [...newest.values()];
-    // At most 10 reads in flight: FerretDB's SQLite pool stalled under 100 at once beside other
-    // writers (docs/benchmarks.md).
-    const stored: Array<Pick<DemandStateDocument, '_id' | 'version'> | null> = [];
-    for (let from = 0; from < candidates.length; from += 10)
-      stored.push(
-        ...(await Promise.all(
-          candidates
-            .slice(from, from + 10)
-            .map((event) =>
-              this.states
-                .findById(event.data.demand.numeroUnique, { version: 1 })
-                .lean<Pick<DemandStateDocument, '_id' | 'version'>>(),
-            ),
-        )),
-      );
+    const stored = await Promise.all(
+      candidates.map((event) =>
+        this.states
+          .findById(event.data.demand.numeroUnique, { version: 1 })
+          .lean<Pick<DemandStateDocument, '_id' | 'version'>>(),
+      ),
+    );
     const inserted: Array<CloudEvent<string, DemandEventData>> = [];
     const operations = candidates.flatMap(
       (event, i): AnyBulkWriteOperation<DemandStateDocument>[] => {
