@@ -181,6 +181,9 @@ describe('territory of a guichet', () => {
   });
 
   it("explains nothing about another territory's demand", async () => {
+    const own = await http('POST', '/guichets/P7501/explain', paris[0]);
+    expect(own.status).toBe(200);
+    expect(own.body).toMatchObject({ withinTerritory: true });
     const response = await http('POST', '/guichets/P7501/explain', moselle[0]);
     expect(response.status).toBe(200);
     expect(response.body).toEqual({
@@ -295,8 +298,12 @@ describe('territory of a guichet', () => {
       );
       expect(delivered.every((entry) => entry.who.startsWith('system:'))).toBe(true);
     }
-    for (const action of ['read-feed', 'backfill', 'dry-run', 'replay'])
+    for (const action of ['read-feed', 'backfill', 'dry-run', 'replay', 'explain'])
       expect(actions).toContain(action);
+    // Explained within the territory (the answer shows its stored values): audited; outside: not.
+    expect(
+      entries.filter((entry) => entry.action === 'explain').flatMap((entry) => entry.numeroUniques),
+    ).toEqual([numeroUniqueOf(paris[0])]);
     const fed = entries.filter((entry) => entry.action === 'read-feed');
     expect(new Set(fed.flatMap((entry) => entry.numeroUniques))).toEqual(new Set(numeros(paris)));
     expect(fed.every((entry) => entry.channel === 'feed')).toBe(true);

@@ -1,7 +1,8 @@
-import { OwnGuichet, Roles } from '@sne/auth';
+import { AuditLog } from '@sne/audit';
+import { CurrentPrincipal, OwnGuichet, type Principal, Roles } from '@sne/auth';
 import { Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { guichetCodeOf } from '@sne/platform';
+import { Clock, guichetCodeOf } from '@sne/platform';
 import { GUICHET_MANAGERS } from '../guichets/guichets.controller';
 import { GuichetScopeGuard } from '../guichets/guichet-scope.guard';
 import { type Explanation, ExplainService } from './explain.service';
@@ -12,7 +13,11 @@ import { type Explanation, ExplainService } from './explain.service';
 @UseGuards(GuichetScopeGuard)
 @Controller('guichets')
 export class ExplainController {
-  constructor(private readonly explanations: ExplainService) {}
+  constructor(
+    private readonly explanations: ExplainService,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+  ) {}
 
   @Post(':code/explain')
   @OwnGuichet()
@@ -20,7 +25,22 @@ export class ExplainController {
   @ApiOperation({
     summary: 'Why this guichet would (not) receive an event, predicate by predicate',
   })
-  explain(@Param('code') code: string, @Body() event: unknown): Promise<Explanation> {
-    return this.explanations.explain(guichetCodeOf(code), event);
+  async explain(
+    @Param('code') code: string,
+    @Body() event: unknown,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<Explanation> {
+    const { subject, explanation } = await this.explanations.explain(guichetCodeOf(code), event);
+    // Within the territory the answer shows the demand's stored values, predicate by predicate.
+    if (explanation.withinTerritory)
+      await this.audit.record({
+        principal,
+        action: 'explain',
+        channel: 'api',
+        numeroUnique: subject,
+        guichet: guichetCodeOf(code),
+        at: this.clock.now(),
+      });
+    return explanation;
   }
 }

@@ -18,7 +18,11 @@ export class ExplainService {
     private readonly demandStates: DemandStateRepository,
   ) {}
 
-  async explain(code: string, input: unknown): Promise<Explanation> {
+  /** The explanation, and the demand (or document) it is about: the event's subject. */
+  async explain(
+    code: string,
+    input: unknown,
+  ): Promise<{ subject: string; explanation: Explanation }> {
     const guichet = await this.guichets.get(code);
     const revision = await this.guichets.subscription(code);
     const decoded = validateEvent(input);
@@ -27,18 +31,25 @@ export class ExplainService {
     const document = matchDocument(event, await this.demandStates.demandOf(event));
     const bound = territoryRule(guichet.territory);
     // Nothing of a demand outside the territory is shown, not even which predicates it fails.
+    const eventTypeSubscribed = revision.eventTypes.includes(event.type);
     if (bound && explain(bound, document).matched === false)
       return {
-        matched: false,
-        withinTerritory: false,
-        eventTypeSubscribed: revision.eventTypes.includes(event.type),
-        ownEvent: false,
+        subject: event.subject,
+        explanation: {
+          matched: false,
+          withinTerritory: false,
+          eventTypeSubscribed,
+          ownEvent: false,
+        },
       };
     return {
-      withinTerritory: true,
-      ...explain(revision.rule, document),
-      eventTypeSubscribed: revision.eventTypes.includes(event.type),
-      ownEvent: event.guichet === code && !revision.includeOwnEvents,
+      subject: event.subject,
+      explanation: {
+        withinTerritory: true,
+        ...explain(revision.rule, document),
+        eventTypeSubscribed,
+        ownEvent: event.guichet === code && !revision.includeOwnEvents,
+      },
     };
   }
 }

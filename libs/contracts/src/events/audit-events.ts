@@ -22,6 +22,7 @@ export const PERSONAL_DATA_ACTIONS = [
   'backfill',
   'replay',
   'dry-run',
+  'explain',
   'download-letters',
 ] as const;
 
