@@ -55,7 +55,10 @@ export class EventPublisher implements OnModuleDestroy {
     await this.sendBatch([{ topic, messages }]);
   }
 
-  /** Sends to several topics in one request (a fan-out), resolved once every topic has them. */
+  /**
+   * Sends to several topics (a fan-out) in as few requests as the broker's limit allows, resolved
+   * once every topic has them. A failure may leave the first requests sent: a retry repeats them.
+   */
   async sendBatch(
     batches: ReadonlyArray<{ topic: string; messages: readonly RawMessage[] }>,
   ): Promise<void> {
