@@ -1,6 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { guichetDeliveryTopic } from '@sne/contracts';
 import { isolate, operatorAuth, TestKafka, TEST_ISSUER, waitFor } from '@sne/testing';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { randomUUID } from 'node:crypto';
 import {
   createGuichets,
   type JsonClient,
@@ -41,6 +43,41 @@ describe('machine clients of guichets', () => {
     return {
       authorization: `Bearer ${((await response.json()) as { access_token: string }).access_token}`,
     };
+  };
+  type KeyPair = Awaited<ReturnType<typeof generateKeyPair>>;
+  const publicJwk = async (keys: KeyPair, kid: string) => ({
+    ...(await exportJWK(keys.publicKey)),
+    kid,
+    alg: 'ES256',
+    use: 'sig',
+  });
+  /** A token request authenticated by a client assertion (RFC 7523) signed with the key. */
+  const assertionTokenRequest = async (
+    clientId: string,
+    keys: KeyPair,
+    kid: string,
+    audience: string,
+  ) => {
+    const assertion = await new SignJWT({})
+      .setProtectedHeader({ alg: 'ES256', kid })
+      .setIssuer(clientId)
+      .setSubject(clientId)
+      .setAudience(audience)
+      .setJti(randomUUID())
+      .setIssuedAt()
+      .setExpirationTime('60s')
+      .sign(keys.privateKey);
+    return fetch(`${idp.issuer}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        resource: 'urn:sne:api:dispatching',
+        client_id: clientId,
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion: assertion,
+      }),
+    });
   };
   const paris = operatorAuth('manager.paris', ['territorial-manager'], ['075']);
   let first: { clientId: string; clientSecret: string };
@@ -135,6 +172,116 @@ describe('machine clients of guichets', () => {
     expect(issued.body.clientSecret).not.toBe(first.clientSecret);
     expect((await tokenRequest('P7501', first.clientSecret)).status).toBe(401);
     await tokenOf('P7501', issued.body.clientSecret as string);
+  });
+
+  it("registers the guichet's public key: a token by private_key_jwt, no secret", async () => {
+    await createGuichets(client, [{ code: 'P7504', departments: ['075'], subscribed: false }]);
+    const secretOnly = await client('POST', '/guichets/P7504/oauth/credentials', {}, paris);
+    expect(secretOnly.status).toBe(201);
+    expect(secretOnly.body.tokenEndpointAuthMethod).toBe('client_secret_basic');
+
+    const keys = await generateKeyPair('ES256', { extractable: true });
+    const registered = await client(
+      'POST',
+      '/guichets/P7504/oauth/credentials',
+      { jwks: { keys: [await publicJwk(keys, 'p7504-1')] } },
+      paris,
+    );
+    expect(registered.status).toBe(201);
+    expect(registered.body).toEqual({
+      clientId: 'P7504',
+      tokenEndpointAuthMethod: 'private_key_jwt',
+      tokenEndpoint: `${idp.issuer}/token`,
+    });
+    const endpoint = registered.body.tokenEndpoint as string;
+    const answer = await assertionTokenRequest('P7504', keys, 'p7504-1', endpoint);
+    expect(answer.status).toBe(200);
+    const { access_token: token } = (await answer.json()) as { access_token: string };
+    const asGuichet = { authorization: `Bearer ${token}` };
+    expect((await client('GET', '/guichets/P7504/feed?limit=1', undefined, asGuichet)).status).toBe(
+      200,
+    );
+    // The issuer is an audience oidc-provider accepts too.
+    expect((await assertionTokenRequest('P7504', keys, 'p7504-1', idp.issuer)).status).toBe(200);
+    // Neither the secret it had nor any other: the client authenticates by its key alone.
+    expect((await tokenRequest('P7504', secretOnly.body.clientSecret as string)).status).toBe(401);
+
+    const entries = await kafka.auditEntries(
+      (candidate) =>
+        candidate.guichet === 'P7504' && candidate.action === 'issue-oauth-credentials',
+      3,
+    );
+    expect(entries.filter((entry) => entry.who === 'operator:manager.paris')).toHaveLength(2);
+  });
+
+  it('refuses a private key, or a key of another kind, every problem at once', async () => {
+    const keys = await generateKeyPair('ES256', { extractable: true });
+    const privateJwk = { ...(await exportJWK(keys.privateKey)), kid: 'leaked' };
+    const refused = await client(
+      'POST',
+      '/guichets/P7504/oauth/credentials',
+      {
+        jwks: {
+          keys: [privateJwk, { kty: 'RSA', n: 'AQAB', e: 'AQAB', kid: 'rsa', use: 'enc' }],
+        },
+        jwks_uri: 'https://guichet.example.fr/jwks',
+      },
+      paris,
+    );
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.code).toBe('invalid-input');
+    const issues = refused.body.error.details.issues as Array<{ path: string; message: string }>;
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        { path: '/jwks/keys/0/d', message: expect.stringContaining('private key') },
+        { path: '/jwks_uri', message: expect.any(String) },
+        { path: '/jwks/keys/1/kty', message: expect.any(String) },
+        { path: '/jwks/keys/1/use', message: expect.any(String) },
+      ]),
+    );
+    // The provider refuses it too, if anyone but the dispatcher's checks sent it.
+    const direct = await fetch(`${idp.issuer}/reg`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${REGISTRATION_TOKEN}`,
+      },
+      body: JSON.stringify({
+        grant_types: ['client_credentials'],
+        response_types: [],
+        redirect_uris: [],
+        token_endpoint_auth_method: 'private_key_jwt',
+        token_endpoint_auth_signing_alg: 'ES256',
+        jwks_uri: 'https://guichet.example.fr/jwks',
+        sne_client: {
+          kind: 'guichet',
+          clientId: 'X0002',
+          guichetType: 'landlord',
+          territory: ['075'],
+        },
+      }),
+    });
+    expect(direct.status).toBe(400);
+    expect(((await direct.json()) as { error: string }).error).toBe('invalid_client_metadata');
+  });
+
+  it("replaces the guichet's keys: the old key's assertion is refused at once", async () => {
+    const before = await generateKeyPair('ES256', { extractable: true });
+    const after = await generateKeyPair('ES256', { extractable: true });
+    const register = async (keys: KeyPair, kid: string) =>
+      (
+        await client(
+          'POST',
+          '/guichets/P7504/oauth/credentials',
+          { jwks: { keys: [await publicJwk(keys, kid)] } },
+          paris,
+        )
+      ).status;
+    expect(await register(before, 'p7504')).toBe(201);
+    expect((await assertionTokenRequest('P7504', before, 'p7504', idp.issuer)).status).toBe(200);
+    expect(await register(after, 'p7504')).toBe(201);
+    expect((await assertionTokenRequest('P7504', before, 'p7504', idp.issuer)).status).toBe(401);
+    expect((await assertionTokenRequest('P7504', after, 'p7504', idp.issuer)).status).toBe(200);
   });
 
   it('revokes the client: no new token, and the trail names who did each step', async () => {

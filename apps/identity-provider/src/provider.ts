@@ -37,6 +37,48 @@ export interface ProviderSettings {
 /** Routes of client registration (RFC 7591) and its management (RFC 7592). */
 const REGISTRATION_ROUTES = new Set(['registration', 'client_update']);
 
+interface RegisteredAuthentication {
+  readonly token_endpoint_auth_method?: string;
+  readonly token_endpoint_auth_signing_alg?: string;
+  readonly jwks?: { readonly keys?: ReadonlyArray<Record<string, unknown>> };
+  readonly jwks_uri?: string;
+}
+
+const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+
+/**
+ * A registered client authenticates by a secret or by its own P-256 keys, given inline: a
+ * `jwks_uri` would be fetched from wherever the registrant says, and change without anyone here
+ * seeing it.
+ */
+function refuseOtherAuthentication(metadata: RegisteredAuthentication): void {
+  if (metadata.jwks_uri !== undefined)
+    throw new errors.InvalidClientMetadata('jwks_uri: none, the public keys inline in jwks');
+  const method = metadata.token_endpoint_auth_method ?? 'client_secret_basic';
+  if (method === 'client_secret_basic') {
+    if (metadata.jwks !== undefined)
+      throw new errors.InvalidClientMetadata('jwks: only with private_key_jwt');
+    return;
+  }
+  if (method !== 'private_key_jwt')
+    throw new errors.InvalidClientMetadata(
+      'token_endpoint_auth_method: client_secret_basic or private_key_jwt',
+    );
+  if (metadata.token_endpoint_auth_signing_alg !== 'ES256')
+    throw new errors.InvalidClientMetadata('token_endpoint_auth_signing_alg: ES256');
+  const keys = metadata.jwks?.keys ?? [];
+  if (keys.length === 0) throw new errors.InvalidClientMetadata('jwks: one or more public keys');
+  keys.forEach((key, index) => {
+    if (key.kty !== 'EC' || key.crv !== 'P-256')
+      throw new errors.InvalidClientMetadata(`jwks.keys[${index}]: an EC P-256 key`);
+    const secret = PRIVATE_JWK_MEMBERS.filter((member) => key[member] !== undefined);
+    if (secret.length > 0)
+      throw new errors.InvalidClientMetadata(
+        `jwks.keys[${index}]: a private key (${secret.join(', ')}), the public key only`,
+      );
+  });
+}
+
 /**
  * The OpenID provider (oidc-provider, the certified implementation). Machines: client
  * credentials, a JWT of RFC 9068 for one API carrying what the client was registered as. People:
@@ -80,6 +122,7 @@ export function createProvider(settings: ProviderSettings): Provider {
             throw new errors.InvalidClientMetadata('grant_types: client_credentials only');
           if (((metadata as { redirect_uris?: string[] }).redirect_uris ?? []).length > 0)
             throw new errors.InvalidClientMetadata('redirect_uris: none');
+          refuseOtherAuthentication(metadata as RegisteredAuthentication);
         }
       },
     },

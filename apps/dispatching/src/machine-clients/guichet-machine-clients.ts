@@ -4,6 +4,7 @@ import { MONGO_CONNECTION } from '@sne/persistence';
 import { ConflictError, UpstreamError } from '@sne/platform';
 import { type Connection, type Model, Schema } from 'mongoose';
 import type { Guichet } from '../guichets/guichet';
+import type { ClientPublicKey } from './client-keys';
 
 export const MACHINE_CLIENT_SETTINGS = Symbol('MACHINE_CLIENT_SETTINGS');
 
@@ -13,11 +14,27 @@ export interface MachineClientSettings {
   readonly registrationToken: string;
 }
 
-/** What the guichet's software authenticates with at the token endpoint, shown once. */
-export interface MachineClientCredentials {
-  readonly clientId: string;
-  readonly clientSecret: string;
-  readonly tokenEndpointAuthMethod: 'client_secret_basic';
+/**
+ * What the guichet's software authenticates with at the token endpoint: a secret, shown once, or
+ * its own keys (`private_key_jwt`), of which the platform holds only the public half.
+ */
+export type MachineClientCredentials =
+  | {
+      readonly clientId: string;
+      readonly clientSecret: string;
+      readonly tokenEndpointAuthMethod: 'client_secret_basic';
+    }
+  | {
+      readonly clientId: string;
+      readonly tokenEndpointAuthMethod: 'private_key_jwt';
+      /** Where to ask for tokens, and an audience of the client assertion. */
+      readonly tokenEndpoint?: string;
+    };
+
+/** A registration kept here, as the reconciliation reads it. */
+export interface MachineClientRegistration {
+  readonly code: string;
+  readonly registeredAt: string;
 }
 
 interface RegistrationDocument {
@@ -31,7 +48,7 @@ interface RegistrationDocument {
 
 interface RegistrationAnswer {
   client_id: string;
-  client_secret: string;
+  client_secret?: string;
   registration_client_uri: string;
   registration_access_token: string;
 }
@@ -46,6 +63,8 @@ const TIMEOUT_MS = 10_000;
 @Injectable()
 export class GuichetMachineClients implements OnModuleInit {
   private readonly registrations: Model<RegistrationDocument>;
+  /** The token endpoint, once read from the provider's discovery ('' when it is not there). */
+  private discovered: string | undefined;
 
   constructor(
     @Inject(MONGO_CONNECTION) connection: Connection,
@@ -75,10 +94,14 @@ export class GuichetMachineClients implements OnModuleInit {
   }
 
   /**
-   * Registers the guichet's client, or replaces the one it had (a new secret: the old one stops
-   * working at once, its tokens within their minute).
+   * Registers the guichet's client, or replaces the one it had (a new secret or new keys: the old
+   * ones stop working at once, their tokens within their minute). With keys, no secret at all.
    */
-  async register(guichet: Guichet, now: Date): Promise<MachineClientCredentials> {
+  async register(
+    guichet: Guichet,
+    now: Date,
+    jwks?: { readonly keys: readonly ClientPublicKey[] },
+  ): Promise<MachineClientCredentials> {
     if (!this.enabled)
       throw new ConflictError('machine clients are registered by hand on this platform');
     await this.revoke(guichet.code);
@@ -88,7 +111,13 @@ export class GuichetMachineClients implements OnModuleInit {
         grant_types: ['client_credentials'],
         response_types: [],
         redirect_uris: [],
-        token_endpoint_auth_method: 'client_secret_basic',
+        ...(jwks
+          ? {
+              token_endpoint_auth_method: 'private_key_jwt',
+              token_endpoint_auth_signing_alg: 'ES256',
+              jwks,
+            }
+          : { token_endpoint_auth_method: 'client_secret_basic' }),
         id_token_signed_response_alg: 'ES256',
         sne_client: {
           kind: 'guichet',
@@ -108,11 +137,62 @@ export class GuichetMachineClients implements OnModuleInit {
       },
       { upsert: true },
     );
+    if (jwks) {
+      const tokenEndpoint = await this.tokenEndpoint();
+      return {
+        clientId: answer.client_id,
+        tokenEndpointAuthMethod: 'private_key_jwt',
+        ...(tokenEndpoint ? { tokenEndpoint } : {}),
+      };
+    }
+    if (!answer.client_secret) throw new UpstreamError('the identity provider gave no secret');
     return {
       clientId: answer.client_id,
       clientSecret: answer.client_secret,
       tokenEndpointAuthMethod: 'client_secret_basic',
     };
+  }
+
+  /** The clients registered from here, oldest first. */
+  async list(): Promise<MachineClientRegistration[]> {
+    const documents = await this.registrations
+      .find({}, { _id: 1, registeredAt: 1 })
+      .sort({ _id: 1 })
+      .lean<Pick<RegistrationDocument, '_id' | 'registeredAt'>[]>();
+    return documents.map((document) => ({
+      code: document._id,
+      registeredAt: document.registeredAt,
+    }));
+  }
+
+  /**
+   * The provider's token endpoint, from its discovery document beside the registration endpoint;
+   * undefined when that document does not name this registration endpoint (another layout).
+   */
+  private async tokenEndpoint(): Promise<string | undefined> {
+    if (this.discovered === undefined) {
+      const issuer = this.settings.registrationUrl.replace(/\/reg$/, '');
+      try {
+        const response = await fetch(`${issuer}/.well-known/openid-configuration`, {
+          redirect: 'error',
+          signal: AbortSignal.timeout(TIMEOUT_MS),
+        });
+        const metadata = response.ok
+          ? ((await response.json()) as {
+              registration_endpoint?: unknown;
+              token_endpoint?: unknown;
+            })
+          : {};
+        this.discovered =
+          metadata.registration_endpoint === this.settings.registrationUrl &&
+          typeof metadata.token_endpoint === 'string'
+            ? metadata.token_endpoint
+            : '';
+      } catch {
+        return undefined;
+      }
+    }
+    return this.discovered || undefined;
   }
 
   /** Deletes the guichet's client at the provider; true if there was one. */

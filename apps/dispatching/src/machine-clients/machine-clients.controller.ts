@@ -1,5 +1,5 @@
-import { Controller, Delete, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuditLog } from '@sne/audit';
 import { CurrentPrincipal, OwnGuichet, type Principal, Roles } from '@sne/auth';
 import { territoryDepartments } from '@sne/matching';
@@ -7,6 +7,12 @@ import { guichetCodeOf, NotFoundError } from '@sne/platform';
 import { GUICHET_MANAGERS } from '../guichets/guichets.controller';
 import { GuichetsService, refuseRetired } from '../guichets/guichets.service';
 import { GuichetScopeGuard } from '../guichets/guichet-scope.guard';
+import {
+  CLIENT_CREDENTIALS_EXAMPLE,
+  ClientCredentialsPipe,
+  type ClientCredentialsRequest,
+  clientCredentialsSchema,
+} from './client-keys';
 import { GuichetMachineClients, type MachineClientCredentials } from './guichet-machine-clients';
 
 /** A guichet's OAuth 2.0 client at the identity provider: its software's credentials. */
@@ -27,11 +33,20 @@ export class MachineClientsController {
   @HttpCode(201)
   @ApiOperation({
     summary:
-      "A new client secret of the guichet's client (client credentials), shown once; the previous one stops working",
+      "Registers the guichet's client again: with the public keys given, it authenticates by private_key_jwt (ES256, no secret); without, a new client secret, shown once. The previous secret or keys stop working",
+  })
+  @ApiBody({
+    required: false,
+    schema: clientCredentialsSchema as never,
+    examples: {
+      'private-key-jwt': { summary: "the guichet's public key", value: CLIENT_CREDENTIALS_EXAMPLE },
+      secret: { summary: 'a client secret', value: {} },
+    },
   })
   async issue(
     @CurrentPrincipal() principal: Principal,
     @Param('code') code: string,
+    @Body(new ClientCredentialsPipe()) body: ClientCredentialsRequest,
   ): Promise<MachineClientCredentials> {
     const guichet = await this.guichets.get(guichetCodeOf(code));
     refuseRetired(guichet);
@@ -42,7 +57,7 @@ export class MachineClientsController {
       departments: territoryDepartments(guichet.territory) ?? [],
       at: new Date(),
     });
-    return this.clients.register(guichet, new Date());
+    return this.clients.register(guichet, new Date(), body.jwks);
   }
 
   @Delete('client')
