@@ -1,8 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
 import { guichetDeliveryTopic } from '@sne/contracts';
+import { MONGO_CONNECTION } from '@sne/persistence';
 import { isolate, operatorAuth, TestKafka, TEST_ISSUER, waitFor } from '@sne/testing';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import type { Connection } from 'mongoose';
 import { randomUUID } from 'node:crypto';
+import { MachineClientReconciler } from '../apps/dispatching/src/machine-clients/machine-client-reconciler';
 import {
   createGuichets,
   type JsonClient,
@@ -344,5 +347,53 @@ describe('machine clients of guichets', () => {
       (entry) => entry.guichet === 'P7502' && entry.action === 'retire-guichet',
     );
     expect(retirement).toMatchObject({ who: 'operator:manager.paris', departments: ['075'] });
+  });
+
+  it('reconciles: revokes the clients of guichets retired or removed behind its back, reports those without', async () => {
+    await createGuichets(client, [
+      { code: 'P7505', departments: ['075'], subscribed: false },
+      { code: 'P7506', departments: ['075'], subscribed: false },
+      { code: 'P7507', departments: ['075'], subscribed: false },
+    ]);
+    const secretOf = async (code: string) => {
+      const issued = await client('POST', `/guichets/${code}/oauth/credentials`, undefined, paris);
+      expect(issued.status).toBe(201);
+      return issued.body.clientSecret as string;
+    };
+    const retiredSecret = await secretOf('P7505');
+    const removedSecret = await secretOf('P7506');
+    await tokenOf('P7505', retiredSecret);
+    expect((await client('DELETE', '/guichets/P7507/oauth/client', undefined, paris)).status).toBe(
+      204,
+    );
+    const guichets = dispatching.get<Connection>(MONGO_CONNECTION).collection('guichets');
+    await guichets.updateOne(
+      { _id: 'P7505' as never },
+      { $set: { retiredAt: new Date().toISOString(), paused: true } },
+    );
+    await guichets.deleteOne({ _id: 'P7506' as never });
+
+    const reconciler = dispatching.get(MachineClientReconciler);
+    const report = await reconciler.run();
+    expect(report.revoked).toEqual(['P7505', 'P7506']);
+    expect(report.failed).toEqual([]);
+    // P7501 lost its client by the revoke route above; P7507 just now.
+    expect(report.withoutClient).toEqual(expect.arrayContaining(['P7501', 'P7507']));
+    expect(report.withoutClient).not.toContain('P7505');
+    expect((await tokenRequest('P7505', retiredSecret)).status).toBe(401);
+    expect((await tokenRequest('P7506', removedSecret)).status).toBe(401);
+
+    const metrics = (await client('GET', '/metrics')).bytes.toString('utf8');
+    expect(metrics).toMatch(
+      new RegExp(
+        `^sne_guichets_without_machine_client\\{[^}]*\\} ${report.withoutClient.length}$`,
+        'm',
+      ),
+    );
+    expect(metrics).toMatch(
+      /^sne_machine_client_reconcile_revocations_total\{[^}]*outcome="revoked"[^}]*\} 2$/m,
+    );
+    // Idempotent: a second run, or another instance's, finds nothing left to revoke.
+    expect((await reconciler.run()).revoked).toEqual([]);
   });
 });

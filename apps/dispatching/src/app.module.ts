@@ -41,6 +41,7 @@ import {
   GuichetMachineClients,
   MACHINE_CLIENT_SETTINGS,
 } from './machine-clients/guichet-machine-clients';
+import { MachineClientReconciler } from './machine-clients/machine-client-reconciler';
 import { MachineClientsController } from './machine-clients/machine-clients.controller';
 import { GuichetRetirementController } from './retirement/guichet-retirement.controller';
 import { GuichetRetirement } from './retirement/guichet-retirement.service';
@@ -84,12 +85,14 @@ export class AppModule {
         GuichetOnboarding,
         GuichetKafkaAccess,
         GuichetMachineClients,
+        MachineClientReconciler,
         GuichetRetirement,
         {
           provide: MACHINE_CLIENT_SETTINGS,
           useValue: {
             registrationUrl: config.IDP_REGISTRATION_URL,
             registrationToken: config.IDP_REGISTRATION_TOKEN,
+            reconcileSeconds: config.MACHINE_CLIENT_RECONCILE_SECONDS,
           },
         },
         DemandStateRepository,

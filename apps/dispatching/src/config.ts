@@ -60,6 +60,12 @@ export const dispatchingEnv = {
     default: '',
     desc: "The provider's initial access token for that registration (a secret)",
   }),
+  MACHINE_CLIENT_RECONCILE_SECONDS: num({
+    default: 300,
+    desc:
+      "How often guichets' clients at the identity provider are reconciled with the guichets " +
+      '(those of retired or removed guichets revoked, guichets without one reported); 0: never',
+  }),
   SUBSCRIPTION_REFRESH_MS: num({
     default: 5_000,
     desc: 'How often to look for subscription changes made elsewhere',

@@ -12,6 +12,8 @@ export interface MachineClientSettings {
   /** The provider's registration endpoint (RFC 7591); empty: no client is made here. */
   readonly registrationUrl: string;
   readonly registrationToken: string;
+  /** How often the clients are reconciled with the guichets; 0: never. */
+  readonly reconcileSeconds: number;
 }
 
 /**
