@@ -7,6 +7,11 @@
  *   npm run idp:clients -- revoke <client id>
  *   npm run idp:clients -- ensure-web-client <console's public URL>   (prints its secret)
  *   npm run idp:clients -- ensure-sample-people                        (bin/sne up)
+ *   npm run idp:clients -- add-agent <login> <role>[,...] <department>[,...]|all <e-mail> <siret>[,...] [name]
+ *   npm run idp:clients -- remove-person <login>
+ *
+ * An agent signs in through ProConnect (no password): their professional e-mail and the SIRETs
+ * of their establishments are what ProConnect's identity is matched on (docs/runbooks/proconnect.md).
  *
  * A secret is printed once and kept for the dev scripts in `$SNE_RUN_DIR/auth/clients.json`
  * (owner-only); the provider keeps it for checking. Production registers its clients the same
@@ -159,7 +164,7 @@ const list = (text: string) =>
   text === 'all' ? 'all' : text.split(',').map((item) => item.trim());
 
 async function main(): Promise<void> {
-  const [action, kind, id, third, fourth] = process.argv.slice(2);
+  const [action, kind, id, third, fourth, fifth, ...rest] = process.argv.slice(2);
   if (action === 'list') {
     const clients = await withClientStore((store) => store.list());
     for (const client of clients) process.stdout.write(`${JSON.stringify(client)}\n`);
@@ -167,6 +172,21 @@ async function main(): Promise<void> {
     process.stdout.write(await ensureWebClient(kind));
   } else if (action === 'ensure-sample-people') {
     await ensureSamplePeople();
+  } else if (action === 'add-agent' && kind && id && third && fourth && fifth) {
+    const person = parsePerson({
+      login: kind,
+      name: rest.join(' ') || kind,
+      roles: id.split(','),
+      territory: list(third),
+      proconnect: { email: fourth, sirets: fifth.split(',') },
+    });
+    await withRedis((redis, prefix) => new AccountStore(redis, prefix).add(person));
+    process.stdout.write(`agent ${person.login}: signs in through ProConnect as ${fourth}\n`);
+  } else if (action === 'remove-person' && kind) {
+    const removed = await withRedis((redis, prefix) =>
+      new AccountStore(redis, prefix).remove(kind),
+    );
+    process.stdout.write(removed ? `removed ${kind}\n` : `no person ${kind}\n`);
   } else if (action === 'revoke' && kind) {
     const revoked = await withClientStore((store) => store.revoke(kind));
     keepSecret(kind, undefined);
@@ -181,7 +201,9 @@ async function main(): Promise<void> {
     keepSecret(client.clientId, secret);
     process.stdout.write(`${client.clientId} ${secret}\n`);
   } else {
-    process.stderr.write('usage: idp-clients list | register guichet|operator … | revoke <id>\n');
+    process.stderr.write(
+      'usage: idp-clients list | register guichet|operator … | revoke <id> | add-agent … | remove-person <login>\n',
+    );
     process.exit(2);
   }
 }

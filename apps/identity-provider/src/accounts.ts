@@ -10,9 +10,27 @@ export interface Person {
   readonly name: string;
   readonly roles: readonly OperatorRole[];
   readonly territory: Territory;
+  /**
+   * How the person is known at ProConnect, when they sign in through it: their professional
+   * e-mail and the SIRETs of the establishments they act for. ProConnect advises against `sub`,
+   * which differs per identity provider.
+   */
+  readonly proconnect?: { readonly email: string; readonly sirets: readonly string[] };
+}
+
+/** Who ProConnect says signed in: its ID token and userinfo, checked. */
+export interface AgentIdentity {
+  readonly email: string;
+  readonly siret: string;
+  readonly sub: string;
+  readonly idpId: string;
+  /** `given_name usual_name`, when ProConnect gave them: the account's name follows it. */
+  readonly name?: string;
 }
 
 const LOGIN = /^[a-z0-9][a-z0-9._@-]{1,63}$/;
+const EMAIL = /^[a-z0-9._%+-]{1,64}@[a-z0-9.-]{1,253}\.[a-z]{2,}$/;
+const SIRET = /^[0-9]{14}$/;
 
 export function parsePerson(input: unknown): Person {
   const value = (input ?? {}) as Record<string, unknown>;
@@ -38,14 +56,44 @@ export function parsePerson(input: unknown): Person {
     )
   )
     problems.push("territory: 'all' or a non-empty list of department codes");
+  const proconnect = value.proconnect as { email?: unknown; sirets?: unknown } | undefined;
+  if (proconnect !== undefined) {
+    if (typeof proconnect?.email !== 'string' || !EMAIL.test(proconnect.email))
+      problems.push('proconnect.email: a professional e-mail address, lower case');
+    const sirets = proconnect?.sirets;
+    if (
+      !Array.isArray(sirets) ||
+      sirets.length === 0 ||
+      !sirets.every((siret) => typeof siret === 'string' && SIRET.test(siret))
+    )
+      problems.push('proconnect.sirets: one or more SIRETs of 14 digits');
+  }
   if (problems.length > 0) throw new ClientRegistrationError(problems);
   return {
     login: value.login as string,
     name: (value.name as string).trim(),
     roles: roles as OperatorRole[],
     territory: territory as Territory,
+    ...(proconnect
+      ? {
+          proconnect: {
+            email: proconnect.email as string,
+            sirets: [...new Set(proconnect.sirets as string[])],
+          },
+        }
+      : {}),
   };
 }
+
+/**
+ * Whether the agent ProConnect signed in is this person of the register: the same e-mail, acting
+ * for one of the person's establishments. An agent of another establishment with the same
+ * address (a shared mailbox, a move) is not them.
+ */
+export const isAgent = (person: Person, agent: AgentIdentity): boolean =>
+  person.proconnect !== undefined &&
+  person.proconnect.email === agent.email.toLowerCase() &&
+  person.proconnect.sirets.includes(agent.siret);
 
 /** The register's claims of a signed-in person's access tokens. */
 export const claimsOfPerson = (person: Person): Record<string, unknown> => ({

@@ -1,4 +1,11 @@
-import { coreEnv, httpPort, loadConfig, redisEnv } from '@sne/platform';
+import {
+  ConfigError,
+  type ConfigIssue,
+  coreEnv,
+  httpPort,
+  loadConfig,
+  redisEnv,
+} from '@sne/platform';
 import type { CleanedEnv } from 'envalid';
 import { bool, makeValidator, num, str, url } from 'envalid';
 import type { JWK } from 'jose';
@@ -58,6 +65,24 @@ export const identityProviderEnv = {
     desc: "Keys signing the provider's cookies (32+ characters, comma-separated; the first signs)",
   }),
   IDP_KEY_PREFIX: str({ default: 'sne:idp:', desc: 'Prefix of the Redis keys of the provider' }),
+  IDP_PROCONNECT_ISSUER: str({
+    default: '',
+    desc: "ProConnect's issuer (https://<domain>/api/v2) to sign agents in through it; empty: no federation (the local platform)",
+  }),
+  IDP_PROCONNECT_CLIENT_ID: str({ default: '', desc: 'The client_id ProConnect gave' }),
+  IDP_PROCONNECT_CLIENT_SECRET: str({ default: '', desc: 'The client_secret ProConnect gave' }),
+  IDP_PROCONNECT_SCOPES: str({
+    default: 'openid email given_name usual_name uid siret idp_id',
+    desc: 'Scopes asked of ProConnect: only what the mapping to accounts needs',
+  }),
+  IDP_PROCONNECT_ACR: str({
+    default: '',
+    desc: 'The assurance level (acr) required of ProConnect; empty: its default (eidas1)',
+  }),
+  IDP_PASSWORD_SIGN_IN: bool({
+    default: true,
+    desc: 'The password form of the sign-in page; off in production once ProConnect signs agents in',
+  }),
   IDP_REGISTRATION_TOKEN: str({
     default: '',
     desc: "Initial access token of client registration (RFC 7591), held by the dispatcher to register each guichet's machine client; empty: registration closed",
@@ -69,5 +94,33 @@ export type IdentityProviderConfig = Readonly<CleanedEnv<typeof identityProvider
 export function loadIdentityProviderConfig(
   env?: Record<string, string | undefined>,
 ): IdentityProviderConfig {
-  return loadConfig(APP_NAME, identityProviderEnv, env);
+  const config = loadConfig(APP_NAME, identityProviderEnv, env);
+  const issues = proConnectIssues(config);
+  if (issues.length > 0) throw new ConfigError(APP_NAME, issues);
+  return config;
+}
+
+/** ProConnect over TLS (plain http only to a loopback stand-in), with its client, or nothing. */
+function proConnectIssues(config: IdentityProviderConfig): ConfigIssue[] {
+  const issue = (variable: string, problem: string) => ({ variable, problem });
+  if (config.IDP_PROCONNECT_ISSUER === '')
+    return config.IDP_PASSWORD_SIGN_IN
+      ? []
+      : [issue('IDP_PASSWORD_SIGN_IN', 'false needs IDP_PROCONNECT_ISSUER: nobody could sign in')];
+  const issues: ConfigIssue[] = [];
+  let issuer: URL | undefined;
+  try {
+    issuer = new URL(config.IDP_PROCONNECT_ISSUER);
+  } catch {
+    issues.push(issue('IDP_PROCONNECT_ISSUER', 'a URL'));
+  }
+  const loopback = ['127.0.0.1', '[::1]', 'localhost'].includes(issuer?.hostname ?? '');
+  if (issuer && issuer.protocol !== 'https:' && !(issuer.protocol === 'http:' && loopback))
+    issues.push(issue('IDP_PROCONNECT_ISSUER', 'https (plain http only to a loopback stand-in)'));
+  if (!config.IDP_PROCONNECT_CLIENT_ID) issues.push(issue('IDP_PROCONNECT_CLIENT_ID', 'required'));
+  if (!config.IDP_PROCONNECT_CLIENT_SECRET)
+    issues.push(issue('IDP_PROCONNECT_CLIENT_SECRET', 'required'));
+  if (!config.IDP_PROCONNECT_SCOPES.split(' ').includes('openid'))
+    issues.push(issue('IDP_PROCONNECT_SCOPES', 'openid is required'));
+  return issues;
 }
