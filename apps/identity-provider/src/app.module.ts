@@ -16,8 +16,15 @@ import type Provider from 'oidc-provider';
 import { AccountStore } from './account-store';
 import { ClientStore } from './client-store';
 import { APP_NAME, type IdentityProviderConfig } from './config';
-import { InteractionController } from './interaction.controller';
+import {
+  InteractionController,
+  SIGN_IN_METHODS,
+  type SignInMethods,
+} from './interaction.controller';
 import { OIDC_PROVIDER } from './oidc-provider.token';
+import { chainProConnectLogout } from './proconnect/logout-chain';
+import { ProConnectController } from './proconnect/proconnect.controller';
+import { ProConnectSignIn } from './proconnect/proconnect-sign-in';
 import { createProvider } from './provider';
 import { redisAdapterFactory } from './redis-adapter';
 
@@ -39,7 +46,7 @@ export class AppModule implements NestModule, OnModuleDestroy {
         PlatformModule.forRoot({ appName: APP_NAME, logLevel: config.LOG_LEVEL }),
         QueuesModule.forRoot(redisSettingsFrom(config)),
       ],
-      controllers: [InteractionController],
+      controllers: [InteractionController, ProConnectController],
       providers: [
         {
           provide: REDIS,
@@ -51,10 +58,34 @@ export class AppModule implements NestModule, OnModuleDestroy {
           useFactory: (redis: Redis) => new AccountStore(redis, config.IDP_KEY_PREFIX),
         },
         {
+          provide: ProConnectSignIn,
+          inject: [REDIS],
+          useFactory: (redis: Redis) =>
+            new ProConnectSignIn(
+              {
+                issuer: config.IDP_PROCONNECT_ISSUER,
+                clientId: config.IDP_PROCONNECT_CLIENT_ID,
+                clientSecret: config.IDP_PROCONNECT_CLIENT_SECRET,
+                scopes: config.IDP_PROCONNECT_SCOPES,
+                acr: config.IDP_PROCONNECT_ACR,
+                publicOrigin: new URL(config.IDP_ISSUER).origin,
+              },
+              redis,
+              config.IDP_KEY_PREFIX,
+            ),
+        },
+        {
+          provide: SIGN_IN_METHODS,
+          useValue: {
+            password: config.IDP_PASSWORD_SIGN_IN,
+            proconnect: config.IDP_PROCONNECT_ISSUER !== '',
+          } satisfies SignInMethods,
+        },
+        {
           provide: OIDC_PROVIDER,
-          inject: [REDIS, AccountStore],
-          useFactory: (redis: Redis, accounts: AccountStore) =>
-            createProvider({
+          inject: [REDIS, AccountStore, ProConnectSignIn],
+          useFactory: (redis: Redis, accounts: AccountStore, proconnect: ProConnectSignIn) => {
+            const provider = createProvider({
               issuer: config.IDP_ISSUER,
               signingKeys: config.IDP_SIGNING_JWKS,
               machineTokenTtlSeconds: config.IDP_MACHINE_TOKEN_TTL_SECONDS,
@@ -64,7 +95,10 @@ export class AppModule implements NestModule, OnModuleDestroy {
               adapter: redisAdapterFactory(redis, config.IDP_KEY_PREFIX),
               accounts,
               registrationToken: config.IDP_REGISTRATION_TOKEN,
-            }),
+            });
+            if (proconnect.enabled) chainProConnectLogout(provider, proconnect);
+            return provider;
+          },
         },
         {
           provide: ClientStore,
