@@ -155,7 +155,7 @@ export class GuichetMachineClients implements OnModuleInit {
     };
   }
 
-  /** The clients registered from here, oldest first. */
+  /** The clients registered from here, by guichet code. */
   async list(): Promise<MachineClientRegistration[]> {
     const documents = await this.registrations
       .find({}, { _id: 1, registeredAt: 1 })
@@ -179,12 +179,12 @@ export class GuichetMachineClients implements OnModuleInit {
           redirect: 'error',
           signal: AbortSignal.timeout(TIMEOUT_MS),
         });
-        const metadata = response.ok
-          ? ((await response.json()) as {
-              registration_endpoint?: unknown;
-              token_endpoint?: unknown;
-            })
-          : {};
+        // Not kept: a provider briefly failing is asked again next time.
+        if (!response.ok) return undefined;
+        const metadata = (await response.json()) as {
+          registration_endpoint?: unknown;
+          token_endpoint?: unknown;
+        };
         this.discovered =
           metadata.registration_endpoint === this.settings.registrationUrl &&
           typeof metadata.token_endpoint === 'string'
