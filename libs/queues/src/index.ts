@@ -1,1 +1,3 @@
+export * from './job-registry';
+export * from './queue-factory';
 export * from './queues.module';

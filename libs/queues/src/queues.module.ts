@@ -1,104 +1,19 @@
 import {
   type DynamicModule,
-  Injectable,
+  Inject,
   Module,
   type OnModuleDestroy,
   type OnModuleInit,
-  Inject,
 } from '@nestjs/common';
 import { ReadinessRegistry } from '@sne/platform';
-import { Queue, Worker, type Processor, type QueueOptions, type WorkerOptions } from 'bullmq';
-import { Redis, type RedisOptions } from 'ioredis';
-
-export interface RedisSettings {
-  readonly url: string;
-  /** Prefix of every BullMQ key: isolates test runs and apps sharing one Redis. */
-  readonly prefix: string;
-}
-
-export interface RedisEnv {
-  readonly REDIS_URL: string;
-  readonly TOPIC_PREFIX?: string;
-}
-
-export function redisSettingsFrom(env: RedisEnv): RedisSettings {
-  return { url: env.REDIS_URL, prefix: `${env.TOPIC_PREFIX ?? ''}sne` };
-}
-
-const REDIS_SETTINGS = Symbol('REDIS_SETTINGS');
-
-function connectionOptions(url: string): RedisOptions {
-  const parsed = new URL(url);
-  return {
-    host: parsed.hostname,
-    port: Number(parsed.port || 6379),
-    ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
-    ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
-    db: parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : 0,
-    ...(parsed.protocol === 'rediss:' ? { tls: {} } : {}),
-    // BullMQ workers block on Redis; they must wait for a reconnection rather than fail a command.
-    maxRetriesPerRequest: null,
-    retryStrategy: (times: number) => Math.min(200 * times, 5_000),
-  };
-}
-
-/**
- * Creates BullMQ queues and workers on the app's Redis and closes them at shutdown. Queues get the
- * platform's defaults: failed jobs kept for inspection, completed ones trimmed.
- */
-@Injectable()
-export class QueueFactory implements OnModuleDestroy {
-  private readonly closables: Array<{ close(): Promise<void> }> = [];
-
-  constructor(@Inject(REDIS_SETTINGS) private readonly settings: RedisSettings) {}
-
-  queue<T = unknown>(name: string, options: Partial<QueueOptions> = {}): Queue<T> {
-    const queue = new Queue<T>(name, {
-      connection: connectionOptions(this.settings.url),
-      prefix: this.settings.prefix,
-      defaultJobOptions: {
-        attempts: 8,
-        backoff: { type: 'exponential', delay: 1_000 },
-        removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 },
-        removeOnFail: false,
-      },
-      ...options,
-    });
-    this.closables.push(queue);
-    return queue;
-  }
-
-  worker<T = unknown, R = unknown>(
-    name: string,
-    processor: Processor<T, R>,
-    options: Partial<WorkerOptions> = {},
-  ): Worker<T, R> {
-    const worker = new Worker<T, R>(name, processor, {
-      connection: connectionOptions(this.settings.url),
-      prefix: this.settings.prefix,
-      concurrency: 4,
-      ...options,
-    });
-    this.closables.push(worker);
-    return worker;
-  }
-
-  /** A plain Redis client on the same server (for data structures next to the queues). */
-  client(): Redis {
-    const client = new Redis(connectionOptions(this.settings.url));
-    this.closables.push({ close: () => client.quit().then(() => undefined) });
-    return client;
-  }
-
-  /** The prefix of every key of this app in Redis. */
-  get keyPrefix(): string {
-    return this.settings.prefix;
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await Promise.all(this.closables.splice(0).map((closable) => closable.close()));
-  }
-}
+import { Redis } from 'ioredis';
+import { JobRegistry } from './job-registry';
+import {
+  connectionOptions,
+  QueueFactory,
+  REDIS_SETTINGS,
+  type RedisSettings,
+} from './queue-factory';
 
 @Module({})
 export class QueuesModule implements OnModuleInit, OnModuleDestroy {
@@ -113,8 +28,8 @@ export class QueuesModule implements OnModuleInit, OnModuleDestroy {
     return {
       module: QueuesModule,
       global: true,
-      providers: [{ provide: REDIS_SETTINGS, useValue: settings }, QueueFactory],
-      exports: [QueueFactory],
+      providers: [{ provide: REDIS_SETTINGS, useValue: settings }, QueueFactory, JobRegistry],
+      exports: [QueueFactory, JobRegistry],
     };
   }
 
