@@ -210,6 +210,29 @@ describe('identity provider: signing agents in through ProConnect', () => {
     expect(await denied.text()).toContain('access_denied');
   });
 
+  it('answers a browser without its interaction, or with a forged return, with a 4xx page', async () => {
+    const origin = new URL(idp.issuer).origin;
+    const stranger = new Browser();
+    for (const [method, path] of [
+      ['GET', '/interaction/not-an-interaction'],
+      ['POST', '/interaction/not-an-interaction/proconnect'],
+      ['POST', '/interaction/not-an-interaction/login'],
+      ['GET', '/interaction/not-an-interaction/proconnect/finish?state=forged'],
+    ]) {
+      const answer = await stranger.get(`${origin}${path}`, { method });
+      expect({ path, status: answer.status }).toEqual({ path, status: 400 });
+      expect(answer.headers.get('content-type')).toContain('text/html');
+    }
+    const forged = await stranger.get(
+      `${origin}/interaction/proconnect/callback?code=x&state=forged`,
+    );
+    expect(forged.status).toBe(403);
+    const loggedOut = await stranger.get(
+      `${origin}/interaction/proconnect/logged-out?state=forged`,
+    );
+    expect(loggedOut.status).toBe(200);
+  });
+
   it('ends the ProConnect session when the agent signs out of the register', async () => {
     standIn.signInAs(AGENT);
     const browser = new Browser();

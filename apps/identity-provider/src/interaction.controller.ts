@@ -1,9 +1,20 @@
-import { Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Req,
+  Res,
+  UseFilters,
+} from '@nestjs/common';
 import { html, type Html, Public } from '@sne/platform';
 import type { Request, Response } from 'express';
 import type Provider from 'oidc-provider';
 import { AccountStore } from './account-store';
 import { OIDC_PROVIDER } from './oidc-provider.token';
+import { SignInErrorsFilter } from './sign-in-errors.filter';
 import { finishSignIn, sendPage } from './sign-in-pages';
 
 /** How people may sign in at this provider: the settings' choice. */
@@ -58,6 +69,7 @@ function signInPage(
  * every API of the platform as resource.
  */
 @Public()
+@UseFilters(SignInErrorsFilter)
 @Controller('interaction')
 export class InteractionController {
   constructor(

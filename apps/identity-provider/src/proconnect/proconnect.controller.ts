@@ -1,10 +1,22 @@
-import { Controller, Get, Inject, Logger, Param, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Inject,
+  Logger,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+  UseFilters,
+} from '@nestjs/common';
 import { ApiQuery } from '@nestjs/swagger';
 import { html, Public } from '@sne/platform';
 import type { Request, Response } from 'express';
 import type Provider from 'oidc-provider';
 import { AccountStore } from '../account-store';
 import { OIDC_PROVIDER } from '../oidc-provider.token';
+import { SignInErrorsFilter } from '../sign-in-errors.filter';
 import { finishSignIn, sendPage } from '../sign-in-pages';
 import { ProConnectRefusal, ProConnectSignIn } from './proconnect-sign-in';
 
@@ -18,6 +30,7 @@ const INVALID_LINK = html`<p>Lien invalide.</p>`;
  * register's decision, made in its accounts.
  */
 @Public()
+@UseFilters(SignInErrorsFilter)
 @Controller('interaction')
 export class ProConnectController {
   private readonly logger = new Logger(ProConnectController.name);
