@@ -109,6 +109,20 @@ describe('identity provider: signing agents in through ProConnect', () => {
     );
   };
 
+  /** The web client's code exchange, for the dispatching API's token. */
+  const exchange = (code: string, verifier: string) =>
+    fetch(`${idp.issuer}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic() },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: CALLBACK,
+        code_verifier: verifier,
+        resource: 'urn:sne:api:dispatching',
+      }),
+    });
+
   const pkce = () => {
     const verifier = randomBytes(32).toString('base64url');
     return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
@@ -138,17 +152,7 @@ describe('identity provider: signing agents in through ProConnect', () => {
     const code = (back as URL).searchParams.get('code') as string;
     expect((back as URL).searchParams.get('state')).toBe('console-state');
 
-    const exchanged = await fetch(`${idp.issuer}/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic() },
-      body: new URLSearchParams({
-        grant_type: 'authorization_code',
-        code,
-        redirect_uri: CALLBACK,
-        code_verifier: verifier,
-        resource: 'urn:sne:api:dispatching',
-      }),
-    });
+    const exchanged = await exchange(code, verifier);
     expect(exchanged.status).toBe(200);
     const tokens = (await exchanged.json()) as { access_token: string; id_token: string };
     expect(claimsOf(tokens.access_token)).toMatchObject({
@@ -239,17 +243,7 @@ describe('identity provider: signing agents in through ProConnect', () => {
     const { verifier, challenge } = pkce();
     const { page, html } = await signInPage(browser, challenge);
     const back = (await throughProConnect(browser, html, page.url)) as URL;
-    const exchanged = await fetch(`${idp.issuer}/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic() },
-      body: new URLSearchParams({
-        grant_type: 'authorization_code',
-        code: back.searchParams.get('code') as string,
-        redirect_uri: CALLBACK,
-        code_verifier: verifier,
-        resource: 'urn:sne:api:dispatching',
-      }),
-    });
+    const exchanged = await exchange(back.searchParams.get('code') as string, verifier);
     const { id_token: idToken } = (await exchanged.json()) as { id_token: string };
     const endedBefore = standIn.endedSessions.length;
 

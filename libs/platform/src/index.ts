@@ -17,5 +17,6 @@ export * from './http/public-route';
 export * from './http/if-match';
 export * from './http/request-body-errors';
 export * from './http/path-parameters';
+export { OAuthCallbackQuery } from './http/known-query-parameters.interceptor';
 export * from './http/refusal-recorder';
 export * from './outbound';

@@ -1,7 +1,6 @@
 import { Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiQuery } from '@nestjs/swagger';
 import { AuditLog } from '@sne/audit';
-import { html } from '@sne/platform';
+import { html, OAuthCallbackQuery } from '@sne/platform';
 import type { Request, Response } from 'express';
 import { layout } from '../html';
 import { SignInService } from './sign-in.service';
@@ -44,11 +43,7 @@ export class SignInController {
   }
 
   @Get('callback')
-  @ApiQuery({ name: 'code', required: false })
-  @ApiQuery({ name: 'state', required: false })
-  @ApiQuery({ name: 'iss', required: false })
-  @ApiQuery({ name: 'error', required: false })
-  @ApiQuery({ name: 'error_description', required: false })
+  @OAuthCallbackQuery()
   async callback(@Req() request: Request, @Res() response: Response) {
     const pending = request.session.pendingSignIn;
     if (!pending) return response.redirect(303, '/auth/login');

@@ -11,7 +11,7 @@ import {
   UseFilters,
 } from '@nestjs/common';
 import { ApiQuery } from '@nestjs/swagger';
-import { html, Public } from '@sne/platform';
+import { html, OAuthCallbackQuery, Public } from '@sne/platform';
 import type { Request, Response } from 'express';
 import type Provider from 'oidc-provider';
 import { AccountStore } from '../account-store';
@@ -51,11 +51,7 @@ export class ProConnectController {
   }
 
   @Get('proconnect/callback')
-  @ApiQuery({ name: 'code', required: false })
-  @ApiQuery({ name: 'state', required: false })
-  @ApiQuery({ name: 'iss', required: false })
-  @ApiQuery({ name: 'error', required: false })
-  @ApiQuery({ name: 'error_description', required: false })
+  @OAuthCallbackQuery()
   async callback(@Req() request: Request, @Res() response: Response) {
     if (!this.proconnect.enabled) return sendPage(response, 404, INVALID_LINK);
     const search = new URL(request.originalUrl, 'http://callback').search;

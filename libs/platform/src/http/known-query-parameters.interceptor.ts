@@ -1,4 +1,5 @@
 import {
+  applyDecorators,
   type CallHandler,
   type ExecutionContext,
   Injectable,
@@ -6,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
-import { DECORATORS } from '@nestjs/swagger';
+import { ApiQuery, DECORATORS } from '@nestjs/swagger';
 import type { Observable } from 'rxjs';
 import { InvalidInputError } from './errors';
 
@@ -70,3 +71,14 @@ export class KnownQueryParametersInterceptor implements NestInterceptor {
     return next.handle();
   }
 }
+
+/**
+ * The query of an OAuth 2.0 redirection back to a client (RFC 6749 §4.1.2, RFC 9207 `iss`):
+ * what a callback route accepts from the authorization server, success or error.
+ */
+export const OAuthCallbackQuery = () =>
+  applyDecorators(
+    ...['code', 'state', 'iss', 'error', 'error_description'].map((name) =>
+      ApiQuery({ name, required: false }),
+    ),
+  );
